@@ -1,0 +1,126 @@
+"""What a notebook shows: numbered tables and charts with their download files, and safe text.
+
+Every table is written as CSV and XLSX, every chart as Vega-Lite JSON, PNG and SVG,
+under ``<site_dir>/_extra/downloads/<page>/``; the notebook prints a directive that
+the Sphinx extension turns into a numbered table or figure with download links.
+"""
+from __future__ import annotations
+
+import json
+import re
+import struct
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import altair as alt
+import pandas as pd
+import vl_convert as vlc
+
+from .load import Dataset
+from .sphinx_ext import EXTRA_DIR
+
+DOWNLOADS = "downloads"
+PNG_SCALE = 3  # about 300 dpi at the printed size: sharp on slides and paper
+ASCII_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+
+
+def md(text) -> str:
+    """Data text made safe for MyST: every markup character is shown as itself."""
+    if text is None or text is pd.NA or (isinstance(text, float) and text != text):
+        return ""
+    return ASCII_PUNCTUATION.sub(r"\\\1", " ".join(str(text).split()))
+
+
+def _option(value: str) -> str:
+    """A directive option value: one line, never read as markup by the extension."""
+    return " ".join(str(value).split())
+
+
+class Markdown:
+    """MyST text a notebook cell displays; myst-nb parses it into the page."""
+
+    def __init__(self, text: str):
+        self.text = text
+
+    def _repr_markdown_(self) -> str:
+        return self.text
+
+    def __add__(self, other: "Markdown") -> "Markdown":
+        return Markdown(self.text + "\n\n" + other.text)
+
+
+@dataclass
+class Page:
+    """One page's outputs: where its files go and the edition they belong to."""
+
+    dataset: Dataset
+    site_dir: Path
+    page: str
+
+    def __post_init__(self):
+        self.site_dir = Path(self.site_dir)
+        self.folder.mkdir(parents=True, exist_ok=True)
+
+    @property
+    def folder(self) -> Path:
+        return self.site_dir / EXTRA_DIR / DOWNLOADS / self.page
+
+    @property
+    def stamp(self) -> str:
+        edition = self.dataset.edition
+        return f"{edition['edition']}（数据截至 {edition['data_date']}，数据指纹 {self.dataset.fingerprint}）"
+
+    def _directive_path(self, filename: str) -> str:
+        return f"/{EXTRA_DIR}/{DOWNLOADS}/{self.page}/{filename}"
+
+    def table(self, frame: pd.DataFrame, name: str, caption: str, source: str) -> Markdown:
+        """A numbered table (label ``name``) with CSV and XLSX downloads."""
+        frame = frame.astype(object).where(frame.notna(), "")
+        csv_file = self.folder / f"{name}.csv"
+        frame.to_csv(csv_file, index=False, encoding="utf-8")
+        self._write_xlsx(frame, self.folder / f"{name}.xlsx", caption, source)
+        note = f"来源：{source}。{self.stamp}"
+        return Markdown(
+            f"```{{dt-table}} {self._directive_path(csv_file.name)}\n"
+            f":name: {name}\n:caption: {_option(caption)}\n:note: {_option(note)}\n```"
+        )
+
+    def chart(self, chart: alt.TopLevelMixin, name: str, caption: str, alt_text: str, source: str) -> Markdown:
+        """A numbered figure: interactive in HTML, a sharp PNG in the PDF, PNG/SVG downloads."""
+        spec = chart.to_dict()
+        (self.folder / f"{name}.vl.json").write_text(json.dumps(spec, ensure_ascii=False), encoding="utf-8")
+        meta = {"Title": caption, "Source": source, "Edition": self.stamp, "Description": alt_text}
+        png = vlc.vegalite_to_png(spec, scale=PNG_SCALE)
+        (self.folder / f"{name}.png").write_bytes(_png_with_text(png, meta))
+        svg = vlc.vegalite_to_svg(spec)
+        (self.folder / f"{name}.svg").write_text(_svg_with_metadata(svg, meta), encoding="utf-8")
+        note = f"来源：{source}。{self.stamp}"
+        return Markdown(
+            f"```{{dt-chart}} {self._directive_path(name)}\n"
+            f":name: {name}\n:caption: {_option(caption)}\n:alt: {_option(alt_text)}\n:note: {_option(note)}\n```"
+        )
+
+    def _write_xlsx(self, frame: pd.DataFrame, path: Path, caption: str, source: str) -> None:
+        about = pd.DataFrame({"项目": ["表题", "来源", "版次"], "内容": [caption, source, self.stamp]})
+        with pd.ExcelWriter(path, engine="openpyxl") as writer:
+            frame.to_excel(writer, sheet_name="数据", index=False)
+            about.to_excel(writer, sheet_name="说明", index=False)
+
+
+def _png_with_text(png: bytes, meta: dict[str, str]) -> bytes:
+    """PNG with iTXt chunks (UTF-8) after the header chunk, so the file carries its source."""
+    chunks = b""
+    for key, value in meta.items():
+        data = key.encode("latin-1") + b"\x00\x00\x00\x00\x00" + value.encode("utf-8")
+        chunks += struct.pack(">I", len(data)) + b"iTXt" + data + struct.pack(">I", zlib.crc32(b"iTXt" + data))
+    header_end = 8 + 4 + 4 + 13 + 4  # signature + IHDR length, type, data, crc
+    return png[:header_end] + chunks + png[header_end:]
+
+
+def _svg_with_metadata(svg: str, meta: dict[str, str]) -> str:
+    from xml.sax.saxutils import escape
+
+    title = f"<title>{escape(meta['Title'])}</title>"
+    desc = f"<desc>{escape(meta['Description'])} 来源：{escape(meta['Source'])}。{escape(meta['Edition'])}</desc>"
+    return re.sub(r"(<svg[^>]*>)", lambda m: m.group(1) + title + desc, svg, count=1)

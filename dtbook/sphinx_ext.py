@@ -1,0 +1,171 @@
+"""Sphinx directives for numbered, downloadable tables and charts.
+
+Notebooks write a table's CSV or a chart's spec and images under ``_extra/downloads``
+and print a ``dt-table`` / ``dt-chart`` directive. Sphinx turns them into numbered
+tables and figures: docutils text nodes (so data is always escaped), an interactive
+vega chart in HTML drawn by the vendored bundle, and the PNG in the PDF.
+"""
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util.docutils import SphinxDirective
+
+EXTRA_DIR = "_extra"
+BUNDLE_URL = "vendor/vega-bundle.js"
+EXPORT_LABELS = {".csv": "CSV", ".xlsx": "XLSX", ".png": "PNG", ".svg": "SVG", ".json": "Vega-Lite JSON"}
+
+
+class dt_downloads(nodes.General, nodes.Element):
+    """Links to the files behind a table or figure (site-relative paths)."""
+
+
+class dt_vega(nodes.General, nodes.Element):
+    """An interactive chart: its Vega-Lite spec, drawn in the browser."""
+
+
+def _site_path(directive: SphinxDirective, argument: str) -> tuple[str, Path]:
+    """Site-relative path (under _extra) and file on disk for a directive argument."""
+    rel, path = directive.env.relfn2path(argument)
+    rel = Path(rel).as_posix()
+    if not rel.startswith(EXTRA_DIR + "/"):
+        raise directive.error(f"{argument}: files for tables and charts must live under /{EXTRA_DIR}/")
+    return rel[len(EXTRA_DIR) + 1:], Path(path)
+
+
+def _caption(directive: SphinxDirective, parent: nodes.Element) -> None:
+    caption = directive.options.get("caption")
+    if caption:
+        node_type = nodes.title if isinstance(parent, nodes.table) else nodes.caption
+        parent += node_type(caption, caption)
+
+
+def _note(directive: SphinxDirective) -> list[nodes.Node]:
+    text = directive.options.get("note")
+    return [nodes.paragraph(text, text, classes=["dt-note"])] if text else []
+
+
+class TableDirective(SphinxDirective):
+    """``dt-table /_extra/downloads/page/name.csv`` with :name:, :caption:, :note:."""
+
+    required_arguments = 1
+    option_spec = {"name": directives.unchanged, "caption": directives.unchanged, "note": directives.unchanged}
+
+    def run(self):
+        site_path, path = _site_path(self, self.arguments[0])
+        if not path.exists():
+            raise self.error(f"table file not found: {path}")
+        with path.open(encoding="utf-8", newline="") as handle:
+            rows = list(csv.reader(handle))
+        header, body = rows[0], rows[1:]
+        table = nodes.table(classes=["dt-table"])
+        _caption(self, table)
+        group = nodes.tgroup(cols=len(header))
+        table += group
+        for _ in header:
+            group += nodes.colspec(colwidth=1)
+        group += nodes.thead("", self._row(header))
+        group += nodes.tbody("", *[self._row(row) for row in body])
+        self.add_name(table)
+        stem = site_path.rsplit(".", 1)[0]
+        files = [stem + suffix for suffix in (".csv", ".xlsx") if (path.with_suffix(suffix)).exists()]
+        return [table, *_note(self), dt_downloads(files=files)]
+
+    @staticmethod
+    def _row(cells: list[str]) -> nodes.row:
+        row = nodes.row()
+        for cell in cells:
+            row += nodes.entry("", nodes.paragraph(cell, cell))
+        return row
+
+
+class ChartDirective(SphinxDirective):
+    """``dt-chart /_extra/downloads/page/name`` (no suffix) with :name:, :caption:, :alt:, :note:.
+
+    Expects name.vl.json (spec) and name.png; name.svg is offered for download when present.
+    """
+
+    required_arguments = 1
+    option_spec = {"name": directives.unchanged, "caption": directives.unchanged,
+                   "alt": directives.unchanged, "note": directives.unchanged}
+
+    def run(self):
+        site_stem, stem = _site_path(self, self.arguments[0])
+        spec_file, png_file = stem.with_name(stem.name + ".vl.json"), stem.with_name(stem.name + ".png")
+        for needed in (spec_file, png_file):
+            if not needed.exists():
+                raise self.error(f"chart file not found: {needed}")
+        alt = self.options.get("alt", self.options.get("caption", ""))
+        figure = nodes.figure(classes=["dt-chart"])
+        figure += nodes.image(uri=self.arguments[0] + ".png", alt=alt, classes=["dt-chart-image"])
+        figure += dt_vega(spec=spec_file.read_text(encoding="utf-8"), alt=alt)
+        _caption(self, figure)
+        description = self.options.get("alt")
+        if description:
+            figure += nodes.legend("", nodes.paragraph(description, description, classes=["dt-chart-description"]))
+        self.add_name(figure)
+        files = [site_stem + suffix for suffix in (".png", ".svg", ".vl.json")
+                 if stem.with_name(stem.name + suffix).exists()]
+        return [figure, *_note(self), dt_downloads(files=files)]
+
+
+class DropStaticChartImages(SphinxPostTransform):
+    """In HTML the vega drawing replaces the PNG; the PNG stays a download."""
+
+    default_priority = 200
+    formats = ("html",)
+
+    def run(self, **kwargs):
+        for vega in self.document.findall(dt_vega):
+            for image in vega.parent.findall(nodes.image):
+                image.parent.remove(image)
+
+
+def _prefix(translator) -> str:
+    return "../" * translator.builder.current_docname.count("/")
+
+
+def visit_downloads_html(translator, node):
+    if node["files"]:
+        links = " · ".join(
+            f'<a href="{_prefix(translator)}{path}" download>{EXPORT_LABELS[_suffix(path)]}</a>' for path in node["files"]
+        )
+        translator.body.append(f'<p class="dt-downloads">下载：{links}</p>')
+    raise nodes.SkipNode
+
+
+def _suffix(path: str) -> str:
+    return ".json" if path.endswith(".vl.json") else Path(path).suffix
+
+
+def visit_vega_html(translator, node):
+    prefix = _prefix(translator)
+    if not getattr(translator, "_dt_bundle_loaded", False):
+        translator.body.append(f'<script src="{prefix}{BUNDLE_URL}"></script>')
+        translator._dt_bundle_loaded = True
+    spec = node["spec"].replace("</", "<\\/")
+    alt = translator.attval(node["alt"])
+    translator.body.append(
+        f'<div class="dt-vega" role="img" aria-label="{alt}"></div>'
+        f'<script type="application/json" class="dt-vega-spec">{spec}</script>'
+        f'<script>dtDrawCharts();</script>'
+    )
+    raise nodes.SkipNode
+
+
+def skip(translator, node):
+    raise nodes.SkipNode
+
+
+def setup(app):
+    app.add_node(dt_downloads, html=(visit_downloads_html, None), latex=(skip, None), text=(skip, None))
+    app.add_node(dt_vega, html=(visit_vega_html, None), latex=(skip, None), text=(skip, None))
+    app.add_directive("dt-table", TableDirective)
+    app.add_directive("dt-chart", ChartDirective)
+    app.add_post_transform(DropStaticChartImages)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
