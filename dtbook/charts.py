@@ -195,3 +195,17 @@ def base_profile_chart(profile: pd.DataFrame, element_order: list[str]) -> alt.C
     missing = alt.Chart(frame[frame["本基地得分"].isna()]).mark_text(align="left", dx=4, color="#777").encode(
         y=alt.Y("要素:N", sort=element_order), x=alt.datum(0), text=alt.value("无证据"))
     return _styled(alt.layer(bars, ticks, missing).properties(width=WIDTH - 180, height=30 * len(frame)))
+
+
+def comparable_figures_chart(figures: pd.DataFrame) -> alt.Chart:
+    """Small multiples, one per metric that several bases report in the same unit."""
+    frame = figures.assign(指标=figures["metric"] + "（" + figures["unit"] + "）")
+    frame = frame.rename(columns={"value": "数值", "year": "年份", "quote": "原文"})
+    frame["年份"] = frame["年份"].astype("string").fillna("未载明")
+    chart = alt.Chart(frame).mark_bar(color="#1f6f8b").encode(
+        x=alt.X("数值:Q", title=None),
+        y=alt.Y("基地:N", title=None),
+        tooltip=["基地:N", "指标:N", "数值:Q", "年份:N", "原文:N"],
+    ).properties(width=260, height=alt.Step(22)).facet(
+        facet=alt.Facet("指标:N", title=None), columns=2).resolve_scale(x="independent", y="independent")
+    return _styled(chart)

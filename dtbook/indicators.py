@@ -57,7 +57,9 @@ def element_scores(evidence: pd.DataFrame, base_ids: list[str], element_ids: lis
 
 
 def taxonomy_coverage(focus: pd.DataFrame, taxonomy: pd.DataFrame, base_ids: list[str]) -> pd.DataFrame:
-    """For each base and top-level class of Table 1: share of its level-2 subclasses the base's industries reach."""
+    """For each base and top-level class of Table 1: share of its level-2 subclasses the base's industries reach.
+
+    An industry mapped to a whole top-level class (a broad term such as 数字内容) reaches one subclass of it."""
     parent = dict(zip(taxonomy["node_id"], taxonomy["parent_id"]))
     level = dict(zip(taxonomy["node_id"], taxonomy["level"]))
 
@@ -72,9 +74,10 @@ def taxonomy_coverage(focus: pd.DataFrame, taxonomy: pd.DataFrame, base_ids: lis
     for base_id in base_ids:
         nodes = [n for ids in focus.loc[focus["base_id"] == base_id, "taxonomy_ids"] for n in ids]
         reached = {ancestor_at(n, 2) for n in nodes} - {None}
+        whole_class = {n for n in nodes if level[n] == 1}
         for class_id, class_name in zip(classes["node_id"], classes["short_name"].fillna(classes["name"])):
             members = subclasses.get(class_id, set())
-            covered = len(members & reached)
+            covered = max(len(members & reached), int(class_id in whole_class and bool(members)))
             rows.append({"base_id": base_id, "class_id": class_id, "class_name": class_name,
                          "covered": covered, "total": len(members),
                          "coverage": covered / len(members) if members else np.nan})

@@ -8,7 +8,7 @@ vega chart in HTML drawn by the vendored bundle, and the PNG in the PDF.
 from __future__ import annotations
 
 import csv
-import json
+from html import escape
 from pathlib import Path
 
 from docutils import nodes
@@ -158,6 +158,12 @@ def visit_vega_html(translator, node):
     raise nodes.SkipNode
 
 
+def add_edition_stamp(app, pagename, templatename, context, doctree):
+    """Every HTML page says which edition and which data produced it."""
+    if app.config.dt_stamp and "body" in context:
+        context["body"] += f'<p class="dt-edition">{escape(app.config.dt_stamp)}</p>'
+
+
 def skip(translator, node):
     raise nodes.SkipNode
 
@@ -168,4 +174,6 @@ def setup(app):
     app.add_directive("dt-table", TableDirective)
     app.add_directive("dt-chart", ChartDirective)
     app.add_post_transform(DropStaticChartImages)
+    app.add_config_value("dt_stamp", "", "html")
+    app.connect("html-page-context", add_edition_stamp)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

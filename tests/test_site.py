@@ -1,0 +1,171 @@
+"""End to end: build the site (and PDF) from a copy of the data into a temporary folder and read what a
+reader gets. One build serves every test in this module."""
+import json
+import re
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from conftest import DATA, set_cell
+from dtbook import load_dataset
+from dtbook.build import build
+
+INJECTED = '<script>window.pwned=1</script>'
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """The published site of a build whose data carries markup in a text field."""
+    root = tmp_path_factory.mktemp("site")
+    data = root / "data"
+    import shutil
+    shutil.copytree(DATA, data, ignore=shutil.ignore_patterns("parts"))
+    set_cell(data / "measures.csv", 2, "description", "含有标记的文字 " + INJECTED)
+    report = build(data, root / "out", with_pdf=True)
+    return {"dir": root / "out" / "site", "data": data, "ds": load_dataset(data), "report": report, "out": root / "out"}
+
+
+def page(site, name: str) -> str:
+    return (site["dir"] / "book" / f"{name}.html").read_text(encoding="utf-8")
+
+
+def visible_text(html: str) -> str:
+    html = re.sub(r"<script.*?</script>", " ", html, flags=re.S)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def test_build_executed_every_page(site):
+    report, ds = site["report"], site["ds"]
+    assert report.status == "built"
+    assert set(report.executed) >= {f"bases/{b}" for b in ds.base_ids()} | {"overview", "indicators", "taxonomy"}
+    assert report.rendered == ["html", "pdflatex"]
+
+
+def test_every_base_has_its_page_with_positioning_and_figures(site):
+    ds = site["ds"]
+    for base in ds.bases.itertuples():
+        text = visible_text(page(site, f"bases/{base.base_id}"))
+        assert base.name in text
+        if base.positioning is not pd.NA:
+            assert base.positioning in text
+        else:
+            assert "报告未给出定位" in text
+        for figure in ds.key_figures[ds.key_figures["base_id"] == base.base_id].itertuples():
+            assert figure.metric in text and figure.unit in text
+        for policy in ds.policies[ds.policies["base_id"] == base.base_id].itertuples():
+            assert policy.title in text
+
+
+def test_taxonomy_page_holds_every_node(site):
+    text = visible_text(page(site, "taxonomy"))
+    missing = [n for n in site["ds"].taxonomy["name"] if n not in text]
+    assert not missing
+    for node_id in site["ds"].taxonomy["node_id"]:
+        assert f">{node_id}<" in page(site, "taxonomy")
+
+
+def test_framework_page_holds_all_nine_elements_and_actions(site):
+    ds = site["ds"]
+    text = visible_text(page(site, "framework"))
+    assert len(ds.framework_elements) == 9
+    for name in list(ds.framework_elements["name"]) + list(ds.framework_groups["name"]):
+        assert name in text
+    for action in ds.framework_actions["action"]:
+        assert action[:20] in text
+
+
+def test_no_page_loads_anything_from_the_network(site):
+    remote = re.compile(r"""<(?:script|link|img|iframe)[^>]+(?:src|href)=["'](?:https?:)?//""", re.I)
+    css_remote = re.compile(r"url\(\s*['\"]?(?:https?:)?//", re.I)
+    for path in site["dir"].rglob("*.html"):
+        assert not remote.search(path.read_text(encoding="utf-8")), path
+    for path in site["dir"].rglob("*.css"):
+        assert not css_remote.search(path.read_text(encoding="utf-8", errors="replace")), path
+
+
+def test_text_from_data_is_escaped(site):
+    html = page(site, f"bases/{site['ds'].measures.iloc[0]['base_id']}")
+    assert INJECTED not in html
+    assert "&lt;script&gt;window.pwned=1&lt;/script&gt;" in html
+
+
+def test_pages_show_no_code_parameters_warnings_or_tracebacks(site):
+    for path in (site["dir"] / "book").rglob("*.html"):
+        text = visible_text(path.read_text(encoding="utf-8"))
+        for needle in ("Traceback", "Warning", "data_dir", "site_dir", "load_dataset", "import "):
+            assert needle not in text, (path, needle)
+
+
+def test_tables_and_figures_are_numbered_with_stable_anchors(site):
+    overview = page(site, "overview")
+    for anchor in ("tbl-bases", "fig-policy-timeline", "fig-locations", "tbl-key-figures"):
+        assert f'id="{anchor}"' in overview
+    assert re.search(r'caption-number">表 \d+(\.\d+)* ', overview)
+    assert re.search(r'caption-number">图 \d+(\.\d+)* ', overview)
+
+
+def test_table_downloads_match_the_data(site):
+    ds = site["ds"]
+    downloads = site["dir"] / "downloads"
+    figures = pd.read_csv(downloads / "overview" / "tbl-key-figures.csv")
+    assert len(figures) == len(ds.key_figures)
+    with zipfile.ZipFile(downloads / "overview" / "tbl-key-figures.xlsx") as book:
+        sheets = book.read("xl/workbook.xml").decode()
+    assert "说明" in sheets and "数据" in sheets
+    about = pd.read_excel(downloads / "overview" / "tbl-key-figures.xlsx", sheet_name="说明")
+    assert ds.edition["edition"] in " ".join(about["内容"].astype(str))
+
+
+def test_chart_downloads_carry_source_and_edition(site):
+    folder = site["dir"] / "downloads" / "overview"
+    png = (folder / "fig-policy-timeline.png").read_bytes()
+    assert png.startswith(b"\x89PNG") and b"iTXt" in png and site["ds"].edition["edition"].encode() in png
+    width = int.from_bytes(png[16:20], "big")
+    assert width >= 1500  # rendered at 3x: sharp on slides
+    svg = (folder / "fig-policy-timeline.svg").read_text(encoding="utf-8")
+    assert "<desc>" in svg and site["ds"].edition["edition"] in svg
+    spec = json.loads((folder / "fig-policy-timeline.vl.json").read_text(encoding="utf-8"))
+    dated = site["ds"].policies["date"].notna().sum()
+    assert len(spec["datasets"][next(iter(spec["datasets"]))]) == dated
+
+
+def test_data_package_describes_every_table(site):
+    ds = site["ds"]
+    package = json.loads((site["dir"] / "data" / "datapackage.json").read_text(encoding="utf-8"))
+    assert {r["name"] for r in package["resources"]} == set(ds.schemas)
+    assert package["fingerprint"] == ds.fingerprint and package["licenses"]
+    for resource in package["resources"]:
+        table = pd.read_csv(site["dir"] / "data" / resource["path"], keep_default_na=False)
+        assert len(table) == resource["rows"] == len(ds[resource["name"]])
+        assert [f["name"] for f in resource["schema"]["fields"]] == list(table.columns)
+        assert resource["sources"][0]["title"]
+    bib = (site["dir"] / "data" / "policies.bib").read_text(encoding="utf-8")
+    assert bib.count("@misc{") == len(ds.policies)
+
+
+def test_every_page_carries_edition_and_fingerprint(site):
+    ds = site["ds"]
+    for path in (site["dir"] / "book").rglob("*.html"):
+        html = path.read_text(encoding="utf-8")
+        assert ds.fingerprint in html and ds.edition["edition"] in html, path
+
+
+def test_executed_notebooks_are_downloadable(site):
+    source = site["dir"] / "_sources" / "book" / "overview.ipynb"
+    nb = json.loads(source.read_text(encoding="utf-8"))
+    outputs = [o for c in nb["cells"] if c["cell_type"] == "code" for o in c.get("outputs", [])]
+    assert outputs and all(o.get("output_type") != "error" for o in outputs)
+
+
+def test_sidebar_lists_bases_in_data_order(site):
+    html = page(site, "overview")
+    nav = html[html.index('bd-docs-nav'):]
+    positions = [nav.index(f'bases/{b}.html') for b in site["ds"].base_ids()]
+    assert positions == sorted(positions)
+
+
+def test_site_links_the_pdf(site):
+    assert 'href="../pdf/book.pdf"' in page(site, "index")
+    assert (site["dir"] / "pdf" / "book.pdf").read_bytes().startswith(b"%PDF")
