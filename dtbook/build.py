@@ -231,6 +231,8 @@ def assemble_stage(stage: Path, jobs: list[Job], cache: Path, ds: Dataset) -> No
     edition = ds.edition
     config["sphinx"]["config"]["dt_stamp"] = (f"{edition['edition']} · 数据截至 {edition['data_date']} · "
                                               f"数据指纹 {ds.fingerprint}")
+    report = ds.source_report.set_index("key")["value"]
+    config["sphinx"]["config"]["dt_source"] = f"{report['author']}《{report['title']}》（{report['date']}）"
     _write_if_changed(stage / "_config.yml", yaml.safe_dump(config, allow_unicode=True, sort_keys=False))
     toc = expand_toc(yaml.safe_load((PROJECT / "_toc.yml").read_text(encoding="utf-8")), ds)
     _write_if_changed(stage / "_toc.yml", yaml.safe_dump(toc, allow_unicode=True, sort_keys=False))

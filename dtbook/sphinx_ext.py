@@ -63,12 +63,12 @@ class TableDirective(SphinxDirective):
         with path.open(encoding="utf-8", newline="") as handle:
             rows = list(csv.reader(handle))
         header, body = rows[0], rows[1:]
-        table = nodes.table(classes=["dt-table"])
+        table = nodes.table(classes=["dt-table", "colwidths-given"] + (["longtable"] if len(body) > 6 else []))
         _caption(self, table)
         group = nodes.tgroup(cols=len(header))
         table += group
-        for _ in header:
-            group += nodes.colspec(colwidth=1)
+        for width in _column_widths(header, body):
+            group += nodes.colspec(colwidth=width)
         group += nodes.thead("", self._row(header))
         group += nodes.tbody("", *[self._row(row) for row in body])
         self.add_name(table)
@@ -82,6 +82,20 @@ class TableDirective(SphinxDirective):
         for cell in cells:
             row += nodes.entry("", nodes.paragraph(cell, cell))
         return row
+
+
+def _display_width(text: str) -> int:
+    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+
+
+def _column_widths(header: list[str], body: list[list[str]]) -> list[int]:
+    """Relative widths from the widest cell of each column (CJK counts double), so short columns stay
+    narrow and long text gets the room in the PDF."""
+    widths = []
+    for index, title in enumerate(header):
+        longest = max([0] + [_display_width(row[index]) for row in body if index < len(row)])
+        widths.append(max(_display_width(title), 4, min(longest, 24)) + 5)
+    return widths
 
 
 class ChartDirective(SphinxDirective):
@@ -164,6 +178,27 @@ def add_edition_stamp(app, pagename, templatename, context, doctree):
         context["body"] += f'<p class="dt-edition">{escape(app.config.dt_stamp)}</p>'
 
 
+LATEX_SPECIAL = {c: "\\" + c for c in "&%$#_{}"} | {"~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
+                                                     "\\": r"\textbackslash{}"}
+
+
+def latex_escape(text: str) -> str:
+    return "".join(LATEX_SPECIAL.get(ch, ch) for ch in str(text))
+
+
+def set_title_page(app, config):
+    """The PDF's title page: title, authors, the report it is based on, edition and data fingerprint."""
+    title, author = latex_escape(config.html_title or config.project), latex_escape(config.author)
+    source, stamp = latex_escape(config.dt_source), latex_escape(config.dt_stamp)
+    config.latex_elements["maketitle"] = (
+        "\\begin{titlepage}\\centering\\vspace*{4cm}"
+        f"{{\\Huge\\bfseries {title}\\par}}\\vspace{{2.5em}}"
+        f"{{\\Large {author}\\par}}\\vspace{{4em}}"
+        f"{{\\large 底本：{source}\\par}}\\vfill"
+        f"{{\\normalsize {stamp}\\par}}\\vspace{{1cm}}\\end{{titlepage}}"
+    )
+
+
 def skip(translator, node):
     raise nodes.SkipNode
 
@@ -175,5 +210,7 @@ def setup(app):
     app.add_directive("dt-chart", ChartDirective)
     app.add_post_transform(DropStaticChartImages)
     app.add_config_value("dt_stamp", "", "html")
+    app.add_config_value("dt_source", "", "html")
+    app.connect("config-inited", set_title_page)
     app.connect("html-page-context", add_edition_stamp)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
