@@ -19,6 +19,7 @@ import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -178,6 +179,22 @@ def execute(job: Job, data_dir: Path, cache: Path) -> tuple[Job, str | None]:
     return job, None
 
 
+@contextmanager
+def _kernel_output_to(log: Path):
+    """Kernels inherit this process's stderr; send their chatter to a log instead of the terminal."""
+    log.parent.mkdir(parents=True, exist_ok=True)
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with log.open("ab") as handle:
+        os.dup2(handle.fileno(), 2)
+        try:
+            yield
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved, 2)
+            os.close(saved)
+
+
 def _copy_if_changed(source: Path, target: Path) -> bool:
     """Copy keeping the old file (and its mtime, so Sphinx skips it) when the bytes are equal."""
     if target.exists() and target.read_bytes() == source.read_bytes():
@@ -325,7 +342,7 @@ def build(data_dir: Path, out: Path, previous: Path | None = None, with_pdf: boo
     todo = [job for job in jobs if not (cache / job.key / "page.ipynb").exists()]
     report.reused = [job.page for job in jobs if job not in todo]
     step = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=workers) as pool:
+    with _kernel_output_to(out / "logs" / "kernels.log"), ThreadPoolExecutor(max_workers=workers) as pool:
         results = list(pool.map(lambda job: execute(job, data_dir.resolve(), cache), todo))
     failures = [error for _, error in results if error]
     report.executed = [job.page for job, error in results if not error]
