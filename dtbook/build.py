@@ -35,6 +35,7 @@ from .sphinx_ext import BUNDLE_URL, EXTRA_DIR
 
 PROJECT = Path(__file__).resolve().parent.parent
 PACKAGE = Path(__file__).resolve().parent
+NOTEBOOKS = PROJECT / "notebooks"
 PDF_NAME = "book.pdf"
 INDICATOR_INPUTS = ("bases", "evidence", "focus_industries", "taxonomy", "framework_elements", "framework_groups",
                     "framework_actions", "weights", "indicator_settings")
@@ -127,10 +128,10 @@ def plan(ds: Dataset, indicators: Indicators, previous: Path | None) -> list[Job
     for page, reads in GLOBAL_PAGES.items():
         inputs = _sha(*_table_bytes(ds, reads), previous_digest if reads is ALL_TABLES else "")
         params = {"previous_dir": str(previous or "")} if page == "changelog" else {}
-        jobs.append(Job(page, PROJECT / "notebooks" / f"{page}.ipynb", params, inputs))
+        jobs.append(Job(page, NOTEBOOKS / f"{page}.ipynb", params, inputs))
     names = ds.bases.set_index("base_id")["name"]
     for base_id in ds.base_ids():
-        jobs.append(Job(f"bases/{base_id}", PROJECT / "notebooks" / "base.ipynb", {"base_id": base_id},
+        jobs.append(Job(f"bases/{base_id}", NOTEBOOKS / "base.ipynb", {"base_id": base_id},
                         _base_inputs(ds, indicators, base_id), title=names[base_id]))
     code = code_digest()
     for job in jobs:
@@ -154,6 +155,14 @@ def _finish_notebook(path: Path, title: str | None) -> None:
     nbformat.write(nb, path)
 
 
+def _template_cell(template: Path, executed_index: int) -> tuple[int, str]:
+    """The failing cell as numbered in the template (papermill inserts its parameter cell), and its first line."""
+    cells = nbformat.read(template, as_version=4).cells
+    parameters = next((i for i, c in enumerate(cells) if "parameters" in c.metadata.get("tags", [])), None)
+    index = executed_index - 1 if parameters is not None and executed_index > parameters else executed_index
+    return index, cells[index].source.splitlines()[0] if cells[index].source else ""
+
+
 def execute(job: Job, data_dir: Path, cache: Path) -> tuple[Job, str | None]:
     """Run one notebook into its cache entry; returns an error description on failure."""
     target = cache / job.key
@@ -168,11 +177,12 @@ def execute(job: Job, data_dir: Path, cache: Path) -> tuple[Job, str | None]:
                                    cwd=str(PROJECT), kernel_name="python3", progress_bar=False, log_output=False)
     except papermill.PapermillExecutionError as err:
         shutil.rmtree(work, ignore_errors=True)
-        return job, (f"笔记本 {job.template.relative_to(PROJECT)}（页面 {job.page}）第 {err.cell_index} 个单元格出错 / "
-                     f"notebook failed at cell {err.cell_index}: {err.ename}: {err.evalue}")
+        index, source = _template_cell(job.template, err.cell_index)
+        return job, (f"笔记本 notebooks/{job.template.name}（页面 {job.page}）第 {index} 个单元格出错 / "
+                     f"notebook failed at cell {index} ({source}): {err.ename}: {err.evalue}")
     except Exception as err:  # kernel died, bad parameters
         shutil.rmtree(work, ignore_errors=True)
-        return job, f"笔记本 {job.template.relative_to(PROJECT)}（页面 {job.page}）无法执行 / could not run: {err}"
+        return job, f"笔记本 notebooks/{job.template.name}（页面 {job.page}）无法执行 / could not run: {err}"
     _finish_notebook(work / "page.ipynb", job.title)
     shutil.rmtree(target, ignore_errors=True)
     work.rename(target)
@@ -323,7 +333,12 @@ def build(data_dir: Path, out: Path, previous: Path | None = None, with_pdf: boo
         _save_report(out, report)
         raise BuildError(str(err)) from None
     report.edition, report.fingerprint = ds.edition["edition"], ds.fingerprint
-    indicators = compute_indicators(ds)
+    try:
+        indicators = compute_indicators(ds)
+    except ValueError as err:
+        report.message = str(err)
+        _save_report(out, report)
+        raise BuildError(f"指标计算失败 / indicator computation failed: {err}") from None
     jobs = plan(ds, indicators, previous)
     report.seconds["validate"] = round(time.perf_counter() - started, 2)
 
