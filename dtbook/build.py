@@ -28,6 +28,7 @@ import papermill
 import vl_convert
 import yaml
 
+from .citation import policies_bibtex
 from .datapackage import write_data_package
 from .indicators import Indicators, compute_indicators
 from .load import DataValidationError, Dataset, load_dataset
@@ -57,6 +58,7 @@ GLOBAL_PAGES: dict[str, tuple[str, ...] | None] = {
     "errata": ("errata",),
     "changelog": ALL_TABLES,
     "cite": ("source_report", "policies"),
+    "references": ("policies",),
     "about": ("source_report",),
 }
 
@@ -281,6 +283,7 @@ def assemble_stage(stage: Path, jobs: list[Job], cache: Path, ds: Dataset) -> No
             rel = folder.relative_to(downloads).as_posix()
             if folder.exists() and rel not in staged_pages and not any(page.startswith(rel + "/") for page in staged_pages):
                 shutil.rmtree(folder)
+    _write_if_changed(stage / "references.bib", policies_bibtex(ds.policies))
     write_vega_bundle(stage / EXTRA_DIR / BUNDLE_URL)
     write_data_package(ds, stage / EXTRA_DIR / "data")
 

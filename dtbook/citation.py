@@ -42,22 +42,29 @@ def publication_citation(ds: Dataset, citation: dict | None = None) -> dict[str,
     return {"gbt_publication": gbt_publication, "gbt_report": gbt_report, "bibtex": bibtex}
 
 
+def bib_keys(policies: pd.DataFrame) -> dict[str, str]:
+    """policy_id -> BibTeX key: the same document named in several places is one entry (its first id)."""
+    identity = policies["title"].astype(str) + "|" + policies["issuer"].fillna("").astype(str)
+    first = dict(zip(identity[::-1], policies["policy_id"][::-1]))
+    return dict(zip(policies["policy_id"], identity.map(first)))
+
+
 def policies_bibtex(policies: pd.DataFrame) -> str:
-    """One BibTeX entry per policy document, keyed by its policy_id."""
+    """One BibTeX entry per policy document; titles braced so styles keep them as printed."""
+    keys = bib_keys(policies)
     entries = []
-    for row in policies.itertuples():
-        fields = {"title": row.title}
+    for row in policies[policies["policy_id"].map(keys) == policies["policy_id"]].itertuples():
+        fields = {"title": "{" + _bib_escape(row.title) + "}"}
         if row.issuer is not pd.NA and row.issuer:
-            fields["author"] = "{" + row.issuer + "}"
-            fields["institution"] = row.issuer
+            fields["author"] = "{" + _bib_escape(row.issuer) + "}"
+        if row.doc_number is not pd.NA and row.doc_number:
+            fields["howpublished"] = _bib_escape(row.doc_number)
         if row.date is not pd.NA and row.date:
             fields["year"] = row.date[:4]
             if len(row.date) >= 7:
-                fields["month"] = str(int(row.date[5:7]))
-        if row.doc_number is not pd.NA and row.doc_number:
-            fields["number"] = row.doc_number
-        fields["type"] = f"{row.level}政策文件"
+                fields["note"] = f"{row.date[:4]}年{int(row.date[5:7])}月发布"
+        fields["keywords"] = f"{row.level}"
         fields["language"] = "zh"
-        body = ",\n".join(f"  {key} = {{{_bib_escape(value) if key != 'author' else value}}}" for key, value in fields.items())
+        body = ",\n".join(f"  {key} = {{{value}}}" for key, value in fields.items())
         entries.append(f"@misc{{{row.policy_id},\n{body}\n}}")
     return "\n\n".join(entries) + "\n"

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from . import charts
-from .citation import publication_citation
+from .citation import bib_keys, publication_citation
 from .indicators import COVERAGE_COMPONENT, Indicators, compute_indicators
 from .changelog import base_changes, fact_changes, indicator_changes
 from .load import Dataset, load_dataset
@@ -163,9 +163,10 @@ def policy_table(ds: Dataset, page: Page, policies: pd.DataFrame, name: str, cap
         "文件": frame["title"], "主体": frame["base_id"].map(names).fillna("国家层面"),
         "发文机关": frame["issuer"].fillna(SILENT), "时间": frame["date"].fillna(SILENT),
         "文号": frame["doc_number"].fillna(""), "层级": frame["level"], "关系": frame["relation"],
-        "文献标识": frame["policy_id"], "出处": frame["出处"],
+        "文献标识": frame["policy_id"].map(bib_keys(ds.policies)), "出处": frame["出处"],
     })
-    return page.table(frame, name, caption, "报告；文献标识对应参考文献 BibTeX 条目")
+    keys = ",".join(dict.fromkeys(policies["policy_id"].map(bib_keys(ds.policies))))
+    return page.table(frame, name, caption, "报告；文献标识对应参考文献条目") + Markdown(f"参考文献：{{cite:p}}`{keys}`")
 
 
 def coverage_of_report(ds: Dataset, page: Page) -> Markdown:

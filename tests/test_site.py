@@ -142,7 +142,7 @@ def test_data_package_describes_every_table(site):
         assert [f["name"] for f in resource["schema"]["fields"]] == list(table.columns)
         assert resource["sources"][0]["title"]
     bib = (site["dir"] / "data" / "policies.bib").read_text(encoding="utf-8")
-    assert bib.count("@misc{") == len(ds.policies)
+    assert bib.count("@misc{") == len(set(zip(ds.policies["title"], ds.policies["issuer"].fillna(""))))
 
 
 def test_every_page_carries_edition_and_fingerprint(site):
@@ -169,3 +169,56 @@ def test_sidebar_lists_bases_in_data_order(site):
 def test_site_links_the_pdf(site):
     assert 'href="../pdf/book.pdf"' in page(site, "index")
     assert (site["dir"] / "pdf" / "book.pdf").read_bytes().startswith(b"%PDF")
+
+
+# ---------------------------------------------------------------- the PDF edition
+
+@pytest.fixture(scope="module")
+def pdf_text(site):
+    import subprocess
+    pdf = site["dir"] / "pdf" / "book.pdf"
+    text = subprocess.run(["pdftotext", "-raw", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    return text
+
+
+def squeeze(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def test_pdf_holds_bases_framework_and_taxonomy_in_chinese(site, pdf_text):
+    ds, flat = site["ds"], squeeze(pdf_text)
+    for name in ds.bases["name"]:
+        assert squeeze(name) in flat, name
+    for name in ds.framework_elements["name"]:
+        assert name in flat
+    missing = [n for n in ds.taxonomy["name"] if squeeze(n) not in flat]
+    assert not missing
+
+
+def test_pdf_title_page_names_source_edition_and_fingerprint(site, pdf_text):
+    first_page = squeeze(pdf_text.split("\f")[0])
+    ds = site["ds"]
+    report = ds.source_report.set_index("key")["value"]
+    assert squeeze(report["author"]) in first_page and ds.fingerprint in first_page
+    assert squeeze(ds.edition["edition"]) in first_page
+
+
+def test_pdf_has_a_plausible_length_and_table_of_contents(site, pdf_text):
+    pages = pdf_text.split("\f")
+    assert 60 < len(pages) < 1000
+    contents = squeeze("".join(pages[1:8]))
+    assert "目录" in contents
+    for chapter in ("基地总览", "数字贸易的定义与分类", "方法说明", "指标结果"):
+        assert chapter in contents
+    assert re.search(r"第\s*\d+\s*章", pdf_text)
+    assert len(re.findall(r"图 \d+\.\d+:", pdf_text)) >= 10 and len(re.findall(r"表 \d+\.\d+:", pdf_text)) >= 30
+
+
+def test_pdf_uses_embedded_cjk_fonts_without_missing_glyphs(site):
+    import subprocess
+    fonts = subprocess.run(["pdffonts", str(site["dir"] / "pdf" / "book.pdf")], capture_output=True, text=True,
+                           check=True).stdout.splitlines()[2:]
+    assert any("NotoSerifCJK" in line for line in fonts) and any("NotoSansCJK" in line for line in fonts)
+    assert all(line.split()[-5] == "yes" for line in fonts)  # every font embedded
+    log = (site["out"] / "stage" / "_build" / "latex" / "book.log").read_text(errors="replace")
+    assert "Missing character" not in log
