@@ -193,10 +193,12 @@ def industry_matrix(ds: Dataset, page: Page) -> Markdown:
 
 
 def comparable_figures(ds: Dataset, page: Page) -> Markdown:
-    """Figures that at least two bases report with the same metric and unit; the rest stay in the table."""
+    """Quantities that at least two bases report with the same metric and unit (calendar years such as
+    founding dates are not quantities and stay in the table)."""
     figures = ds.key_figures.copy()
     names = dict(zip(ds.bases["base_id"], ds.bases["short_name"]))
-    shared = figures.groupby(["metric", "unit"])["base_id"].transform("nunique") >= 2
+    shared = ((figures.groupby(["metric", "unit"])["base_id"].transform("nunique") >= 2)
+              & ~figures["metric"].str.endswith("年份"))
     out = Markdown("")
     if shared.any():
         frame = figures[shared].assign(基地=lambda f: f["base_id"].map(names))
