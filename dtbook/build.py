@@ -32,6 +32,7 @@ from .citation import policies_bibtex
 from .datapackage import write_data_package
 from .indicators import Indicators, compute_indicators
 from .load import DataValidationError, Dataset, load_dataset
+from .search import write_search_dictionary
 from .sphinx_ext import BUNDLE_URL, EXTRA_DIR
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -50,7 +51,7 @@ BASE_SHARED_TABLES = ("taxonomy", "framework_elements", "framework_groups", "fra
 GLOBAL_PAGES: dict[str, tuple[str, ...] | None] = {
     "index": ("bases", "source_report"),
     "background": ("background_facts", "national_trade"),
-    "overview": ("policies", "measures", "key_figures", "base_locations", *INDICATOR_INPUTS),
+    "overview": ("bases", "policies", "measures", "key_figures", "base_locations", "focus_industries"),
     "taxonomy": ("concepts", "taxonomy_notes", *INDICATOR_INPUTS),
     "framework": ("framework_elements", "framework_groups", "framework_actions"),
     "methodology": ("coding_rules", "weights", "indicator_settings", "framework_elements", "evidence"),
@@ -258,10 +259,13 @@ def assemble_stage(stage: Path, jobs: list[Job], cache: Path, ds: Dataset) -> No
     stage.mkdir(parents=True, exist_ok=True)
     config = yaml.safe_load((PROJECT / "_config.yml").read_text(encoding="utf-8"))
     edition = ds.edition
-    config["sphinx"]["config"]["dt_stamp"] = (f"{edition['edition']} · 数据截至 {edition['data_date']} · "
+    config["sphinx"]["config"]["dt_stamp"] = (f"{edition['edition']} · 编制于 {edition['data_date']} · "
                                               f"数据指纹 {ds.fingerprint}")
     report = ds.source_report.set_index("key")["value"]
     config["sphinx"]["config"]["dt_source"] = f"{report['author']}《{report['title']}》（{report['date']}）"
+    dictionary = stage.resolve() / "search-dictionary.txt"  # Sphinx wants an absolute path
+    write_search_dictionary(ds, dictionary)
+    config["sphinx"]["config"]["html_search_options"] = {"dict": str(dictionary)}
     _write_if_changed(stage / "_config.yml", yaml.safe_dump(config, allow_unicode=True, sort_keys=False))
     toc = expand_toc(yaml.safe_load((PROJECT / "_toc.yml").read_text(encoding="utf-8")), ds)
     _write_if_changed(stage / "_toc.yml", yaml.safe_dump(toc, allow_unicode=True, sort_keys=False))

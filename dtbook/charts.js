@@ -8,6 +8,9 @@ window.dtDrawCharts = function () {
       actions: { export: true, source: false, compiled: false, editor: false },
       i18n: { PNG_ACTION: "保存为 PNG", SVG_ACTION: "保存为 SVG", CLICK_TO_VIEW_ACTIONS: "导出" }
     }).then(function () {
+      // vega-embed's export menu opens from an icon-only <summary>: give it a name for screen readers.
+      var summary = div.querySelector("details > summary");
+      if (summary) summary.setAttribute("aria-label", "导出图表");
       div.setAttribute("data-drawn", "done");
     }).catch(function (error) {
       div.setAttribute("data-drawn", "failed");

@@ -6,6 +6,7 @@ import pandas as pd
 
 FONT = "Noto Sans CJK SC, Source Han Sans SC, PingFang SC, Microsoft YaHei, sans-serif"
 WIDTH = 600
+LEVELS = ["国家", "省级", "市级", "区级", "园区"]
 
 
 def _styled(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
@@ -39,10 +40,11 @@ def policy_timeline(policies: pd.DataFrame, bases: pd.DataFrame) -> alt.Chart:
     dated = dated.rename(columns={"title": "文件", "issuer": "发文机关", "level": "层级"})
     dated["发文机关"] = dated["发文机关"].fillna("报告未载明")
     chart = alt.Chart(dated).mark_point(filled=True, size=90).encode(
-        x=alt.X("时间:T", title="发布时间", axis=alt.Axis(format="%Y年%m月", labelAngle=0)),
+        x=alt.X("时间:T", title="发布时间（仅有年份的文件画在年中）", scale=alt.Scale(padding=14),
+                axis=alt.Axis(format="%Y年%m月", labelAngle=0)),
         y=alt.Y("主体:N", title=None, sort=[o for o in order if o in set(dated["主体"])]),
-        color=alt.Color("层级:N", title="层级", sort=["国家", "省级", "市级", "区级", "园区"]),
-        shape=alt.Shape("层级:N", sort=["国家", "省级", "市级", "区级", "园区"]),
+        color=alt.Color("层级:N", title="层级", sort=LEVELS),
+        shape=alt.Shape("层级:N", title="层级", sort=LEVELS),
         tooltip=["文件:N", "发文机关:N", "日期:N", "层级:N", "主体:N"],
     ).properties(width=WIDTH, height=max(120, 28 * dated["主体"].nunique()))
     return _styled(chart)
@@ -77,13 +79,14 @@ def report_coverage_chart(counts: pd.DataFrame) -> alt.Chart:
 
 
 def industry_matrix(matrix: pd.DataFrame) -> alt.Chart:
-    """Which base names which focus industry (long table: 基地, 产业, 基地数)."""
-    chart = alt.Chart(matrix).mark_square(size=160, color="#1f6f8b").encode(
-        x=alt.X("产业:N", title=None, sort=alt.EncodingSortField("基地数", order="descending"),
-                axis=alt.Axis(labelAngle=-60)),
-        y=alt.Y("基地:N", title=None, sort=matrix.drop_duplicates("基地")["基地"].tolist()),
-        tooltip=["基地:N", "产业:N"],
-    ).properties(width=max(300, 18 * matrix["产业"].nunique()), height=24 * matrix["基地"].nunique())
+    """Which base names which focus industry (long table: 基地, 产业, 基地数); industries run down the
+    page so the chart stays readable at any width and in print."""
+    chart = alt.Chart(matrix).mark_square(size=110, color="#1f6f8b").encode(
+        y=alt.Y("产业:N", title=None, sort=alt.EncodingSortField("基地数", order="descending")),
+        x=alt.X("基地:N", title=None, sort=matrix.drop_duplicates("基地")["基地"].tolist(),
+                axis=alt.Axis(labelAngle=-45, orient="top")),
+        tooltip=["基地:N", "产业:N", "基地数:Q"],
+    ).properties(width=26 * matrix["基地"].nunique(), height=16 * matrix["产业"].nunique())
     return _styled(chart)
 
 
@@ -106,7 +109,7 @@ def national_trade_chart(series: pd.DataFrame) -> alt.Chart:
 def taxonomy_icicle(layout: pd.DataFrame) -> alt.Chart:
     """Table 1 as an icicle: one band per level, each node as wide as its number of leaves."""
     base = alt.Chart(layout).encode(
-        y=alt.Y("level_start:Q", title=None, axis=None, scale=alt.Scale(domain=[0, 5], reverse=False)),
+        y=alt.Y("level_start:Q", title=None, axis=None, scale=alt.Scale(domain=[0, 5], reverse=True)),
         y2="level_end:Q",
         x=alt.X("start:Q", title=None, axis=None),
         x2="end:Q",
@@ -119,7 +122,7 @@ def taxonomy_icicle(layout: pd.DataFrame) -> alt.Chart:
     )
     labels = alt.Chart(layout[layout["label_fits"]]).mark_text(angle=0, fontSize=9, baseline="middle").encode(
         x="mid:Q", y="level_mid:Q", text="name:N")
-    chart = alt.layer(rects, labels).properties(width=WIDTH + 200, height=360)
+    chart = alt.layer(rects, labels).properties(width=WIDTH + 40, height=360)
     return _styled(chart)
 
 
@@ -136,7 +139,7 @@ def score_heatmap(scores: pd.DataFrame, element_order: list[str], base_order: li
     cells = base.mark_rect(stroke="white").encode(
         color=alt.condition("isValid(datum['得分'])",
                             alt.Color("得分:Q", scale=alt.Scale(domain=[0, 100], scheme="blues"), title="得分"),
-                            alt.value("#e6e6e6")))
+                            alt.value("#bdbdbd")))
     text = base.mark_text(fontSize=10).encode(
         text="显示:N",
         color=alt.condition("datum['得分'] > 60", alt.value("white"), alt.value("#222")))

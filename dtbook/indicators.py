@@ -15,7 +15,7 @@ from .load import Dataset
 
 COVERAGE_COMPONENT = "taxonomy_coverage"
 STATUS_NONE, STATUS_THIN, STATUS_OK = "无证据", "证据单薄", "有证据"
-COMPOSITE_OK, COMPOSITE_THIN = "证据充分", "证据不足"
+COMPOSITE_OK, COMPOSITE_THIN = "证据覆盖较全", "证据覆盖不足"
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,7 @@ class Settings:
     robustness_seed: int
     weak_gap: float
     max_recommendations: int
+    actions_per_recommendation: int
 
     @classmethod
     def from_table(cls, table: pd.DataFrame) -> "Settings":
@@ -39,6 +40,7 @@ class Settings:
             robustness_seed=int(values["robustness_seed"]),
             weak_gap=float(values["weak_gap"]),
             max_recommendations=int(values["max_recommendations"]),
+            actions_per_recommendation=int(values["actions_per_recommendation"]),
         )
 
 
@@ -109,7 +111,8 @@ def rank_desc(values: pd.Series) -> pd.Series:
 
 def robustness(matrix: pd.DataFrame, weights: pd.Series, draws: int, seed: int) -> pd.DataFrame:
     """Rank ranges when every weight is multiplied by an independent factor drawn uniformly from [0, 2],
-    and the best and worst rank when any one component is left out."""
+    the best and worst rank when any one component is left out, and the rank if missing evidence
+    counted as zero (the pessimistic reading of the report's silence)."""
     weights = weights.reindex(matrix.columns).astype(float).to_numpy()
     values = matrix.to_numpy(dtype=float)
     available = ~np.isnan(values)
@@ -128,6 +131,7 @@ def robustness(matrix: pd.DataFrame, weights: pd.Series, draws: int, seed: int) 
         composite, _ = weighted_composite(matrix, pd.Series(kept, index=matrix.columns))
         leave_out.append(rank_desc(composite).to_numpy())
     leave_out = np.array(leave_out)
+    missing_as_zero, _ = weighted_composite(matrix.fillna(0.0), pd.Series(weights, index=matrix.columns))
     return pd.DataFrame({
         "base_id": matrix.index,
         "rank_p05": np.percentile(ranks, 5, axis=0, method="lower").astype(int),
@@ -135,16 +139,18 @@ def robustness(matrix: pd.DataFrame, weights: pd.Series, draws: int, seed: int) 
         "rank_p95": np.percentile(ranks, 95, axis=0, method="higher").astype(int),
         "rank_loo_best": leave_out.min(axis=0),
         "rank_loo_worst": leave_out.max(axis=0),
+        "rank_missing_zero": rank_desc(missing_as_zero).to_numpy(),
     })
 
 
 def recommendations(scores: pd.DataFrame, actions: pd.DataFrame, elements: pd.DataFrame,
-                    weak_gap: float, limit: int) -> pd.DataFrame:
-    """Per base: actions of the framework for its weak elements (score at least weak_gap below the
+                    weak_gap: float, limit: int, actions_each: int = 2) -> pd.DataFrame:
+    """Per base: the framework's first actions for its weak elements (score at least weak_gap below the
     all-base mean, largest gap first), then for elements with no evidence at all."""
     names = dict(zip(elements["element_id"], elements["name"]))
     means = scores.groupby("element_id")["score"].mean()
-    action_text = actions.sort_values(["element_id", "order"]).groupby("element_id")["action"].apply(list).to_dict()
+    action_text = (actions.sort_values(["element_id", "order"]).groupby("element_id")["action"]
+                   .apply(lambda a: [text.rstrip("。") for text in a][:actions_each]).to_dict())
     rows = []
     for base_id, own in scores.groupby("base_id", sort=False):
         own = own.assign(mean=own["element_id"].map(means))
@@ -157,7 +163,7 @@ def recommendations(scores: pd.DataFrame, actions: pd.DataFrame, elements: pd.Da
                        f"（差 {row.gap:.0f} 分，阈值 {weak_gap:.0f} 分）")
             picked.append((row.element_id, "短板", trigger))
         for row in missing.itertuples():
-            trigger = f"{names[row.element_id]}无证据：报告未提及该基地这方面的情况，需先核实"
+            trigger = f"{names[row.element_id]}无证据：按本书编码规则，报告中没有内容计入该要素，需先核实"
             picked.append((row.element_id, "待核实", trigger))
         for priority, (element_id, kind, trigger) in enumerate(picked[:limit], start=1):
             rows.append({"base_id": base_id, "priority": priority, "element_id": element_id,
@@ -186,16 +192,17 @@ def compute_indicators(ds: Dataset) -> Indicators:
     scores = element_scores(ds.evidence, base_ids, element_ids, settings.saturation, settings.thin_evidence_items)
     coverage = taxonomy_coverage(ds.focus_industries, ds.taxonomy, base_ids)
     weights = ds.weights.set_index("component")["weight"].astype(float)
-    unknown = set(weights.index) - set(element_ids) - {COVERAGE_COMPONENT}
-    if unknown:
-        raise ValueError(f"weights.csv: unknown components {sorted(unknown)}")
     components = element_ids + [COVERAGE_COMPONENT]
+    unknown, missing = set(weights.index) - set(components), set(components) - set(weights.index)
+    if unknown or missing:
+        raise ValueError(f"weights.csv: unknown components {sorted(unknown)}, components without a weight {sorted(missing)}")
     matrix = component_matrix(scores, coverage, components)
     composite, evidence_share = weighted_composite(matrix, weights)
     ranking = pd.DataFrame({"base_id": matrix.index, "composite": composite.to_numpy(),
                             "evidence_share": evidence_share.to_numpy(), "rank": rank_desc(composite).to_numpy()})
     ranking["status"] = np.where(ranking["evidence_share"] >= settings.min_element_coverage, COMPOSITE_OK, COMPOSITE_THIN)
     ranking = ranking.merge(robustness(matrix, weights, settings.robustness_draws, settings.robustness_seed), on="base_id")
-    recs = recommendations(scores, ds.framework_actions, elements, settings.weak_gap, settings.max_recommendations)
+    recs = recommendations(scores, ds.framework_actions, elements, settings.weak_gap, settings.max_recommendations,
+                           settings.actions_per_recommendation)
     return Indicators(settings=settings, scores=scores, coverage=coverage, matrix=matrix, ranking=ranking,
                       recommendations=recs)

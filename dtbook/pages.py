@@ -18,7 +18,9 @@ from .load import Dataset, load_dataset
 from .publish import Markdown, Page, md
 
 SILENT = "报告未载明"
+MIN_COMPARABLE_BASES = 3
 BASE_DOC = "/book/bases/{}"
+CAVEAT = "说明：得分衡量的是报告所呈现的建设情况，受报告篇幅与写法影响，不是对基地实际绩效的评价。"
 PAGE_DOCS = {"overview": "/book/overview", "indicators": "/book/indicators", "taxonomy": "/book/taxonomy",
              "framework": "/book/framework", "methodology": "/book/methodology", "errata": "/book/errata",
              "cite": "/book/cite", "changelog": "/book/changelog", "background": "/book/background"}
@@ -56,7 +58,8 @@ def _with_source(ds: Dataset, frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _number(value: float) -> str:
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}".rstrip("0").rstrip(".")
+    """No thousands separators: years and counts read as printed in the report."""
+    return f"{value:.0f}" if float(value).is_integer() else f"{value:.3f}".rstrip("0").rstrip(".")
 
 
 def base_name(ds: Dataset, base_id: str) -> str:
@@ -65,8 +68,9 @@ def base_name(ds: Dataset, base_id: str) -> str:
 
 def edition_line(ds: Dataset) -> Markdown:
     edition = ds.edition
-    return Markdown(f"版次：{md(edition['edition'])}；数据截至 {md(edition['data_date'])}；"
-                    f"数据指纹 `{ds.fingerprint}`。{md(edition['note'])}")
+    report_date = ds.source_report.set_index("key")["value"]["date"]
+    return Markdown(f"版次：{md(edition['edition'])}，编制于 {md(edition['data_date'])}；数据指纹 `{ds.fingerprint}`。"
+                    f"各基地的情况均为报告发布时（{md(report_date)}）的情况。{md(edition['note'])}")
 
 
 # ---------------------------------------------------------------- home
@@ -106,7 +110,8 @@ def national_trade(ds: Dataset, page: Page) -> Markdown:
     series = ds.national_trade.sort_values(["compiler", "series", "year"])
     chart = page.chart(charts.national_trade_chart(series), "fig-national-trade",
                        "中国可数字化交付的服务贸易规模（按编制机构与口径分线，十亿美元）",
-                       "折线图：各编制机构、各口径分别成线，单位为十亿美元；人民币口径的数据只列在表中。",
+                       "折线图：各编制机构、各口径分别成线，单位为十亿美元；2023 年只有人民币口径数据（只列在表中），"
+                       "因此商务部折线在 2022 与 2024 年之间直接相连。",
                        "商务部、WTO、UNCTAD 数据，见表中每行来源")
     table = series.rename(columns={"year": "年份", "compiler": "编制机构", "series": "口径", "value": "数值",
                                    "unit": "单位", "growth_pct": "同比增速（%）", "note": "说明", "source": "来源"})
@@ -117,7 +122,7 @@ def national_trade(ds: Dataset, page: Page) -> Markdown:
 
 # ---------------------------------------------------------------- overview
 
-def overview_table(ds: Dataset, page: Page, indicators: Indicators) -> Markdown:
+def overview_table(ds: Dataset, page: Page) -> Markdown:
     bases = ds.bases.sort_values("order")
     count = lambda table: ds[table].groupby("base_id").size()
     frame = pd.DataFrame({
@@ -129,9 +134,8 @@ def overview_table(ds: Dataset, page: Page, indicators: Indicators) -> Markdown:
         "政策文件": bases["base_id"].map(count("policies")).fillna(0).astype(int).to_numpy(),
         "举措与平台": bases["base_id"].map(count("measures")).fillna(0).astype(int).to_numpy(),
         "关键数据": bases["base_id"].map(count("key_figures")).fillna(0).astype(int).to_numpy(),
-        "综合指数排名": bases["base_id"].map(indicators.ranking.set_index("base_id")["rank"]).to_numpy(),
     })
-    return page.table(frame, "tbl-bases", f"{len(frame)} 个国家数字服务出口基地一览", "报告第二部分；排名见指标体系")
+    return page.table(frame, "tbl-bases", f"{len(frame)} 个国家数字服务出口基地一览", "报告第二部分")
 
 
 def overview_links(ds: Dataset) -> Markdown:
@@ -162,11 +166,13 @@ def policy_table(ds: Dataset, page: Page, policies: pd.DataFrame, name: str, cap
     frame = pd.DataFrame({
         "文件": frame["title"], "主体": frame["base_id"].map(names).fillna("国家层面"),
         "发文机关": frame["issuer"].fillna(SILENT), "时间": frame["date"].fillna(SILENT),
-        "文号": frame["doc_number"].fillna(""), "层级": frame["level"], "关系": frame["relation"],
-        "文献标识": frame["policy_id"].map(bib_keys(ds.policies)), "出处": frame["出处"],
+        "文号": frame["doc_number"].fillna(""), "层级": frame["level"], "关系": frame["relation"], "出处": frame["出处"],
     })
+    if policies["base_id"].nunique(dropna=False) == 1:
+        frame = frame.drop(columns="主体")
     keys = ",".join(dict.fromkeys(policies["policy_id"].map(bib_keys(ds.policies))))
-    return page.table(frame, name, caption, "报告；文献标识对应参考文献条目") + Markdown(f"参考文献：{{cite:p}}`{keys}`")
+    legend = ds.schemas["policies"].field("relation").description
+    return page.table(frame, name, caption, "报告") + Markdown(f"关系一栏：{md(legend)}。参考文献：{{cite:p}}`{keys}`")
 
 
 def coverage_of_report(ds: Dataset, page: Page) -> Markdown:
@@ -193,11 +199,11 @@ def industry_matrix(ds: Dataset, page: Page) -> Markdown:
 
 
 def comparable_figures(ds: Dataset, page: Page) -> Markdown:
-    """Quantities that at least two bases report with the same metric and unit (calendar years such as
+    """Quantities that at least three bases report with the same metric and unit (calendar years such as
     founding dates are not quantities and stay in the table)."""
     figures = ds.key_figures.copy()
     names = dict(zip(ds.bases["base_id"], ds.bases["short_name"]))
-    shared = ((figures.groupby(["metric", "unit"])["base_id"].transform("nunique") >= 2)
+    shared = ((figures.groupby(["metric", "unit"])["base_id"].transform("nunique") >= MIN_COMPARABLE_BASES)
               & ~figures["metric"].str.endswith("年份"))
     out = Markdown("")
     if shared.any():
@@ -206,7 +212,8 @@ def comparable_figures(ds: Dataset, page: Page) -> Markdown:
                           "报告中可比的关键数据（同一指标、同一单位）",
                           "分面条形图：每个小图是一项至少两个基地都报告了的指标，条形为各基地的数值。", "报告第二部分")
     else:
-        out += Markdown("报告给出的关键数据口径各异，没有两个基地报告同一指标、同一单位的数据，因此不作横向比较图，只列表。")
+        out += Markdown(f"报告给出的关键数据口径各异：没有哪项指标有 {MIN_COMPARABLE_BASES} 个以上基地以同一口径、同一单位报告，"
+                        "横向比较没有意义，因此不作比较图，只列出全部数据。")
     table = _with_source(ds, figures)
     table = pd.DataFrame({"基地": table["base_id"].map(names), "指标": table["metric"],
                           "数值": [f"{q or ''}{_number(v)}" for q, v in zip(table["qualifier"].fillna(""), table["value"])],
@@ -227,8 +234,12 @@ def base_facts(ds: Dataset, base_id: str) -> Markdown:
     errata = ds.errata[ds.errata["source_section"] == row["source_section"]]
     lines = [f"{label}\n: {value}\n" for label, value in items]
     if len(errata):
-        lines.append("勘误\n: " + "；".join(f"报告原文“{md(e.printed)}”，本书作“{md(e.published)}”" for e in errata.itertuples())
+        lines.append("勘误\n: " + "；".join(f"报告原文：{md(e.printed)}；本书处理：{md(e.published)}" for e in errata.itertuples())
                      + f"（见{doc_link('勘误与来源说明', PAGE_DOCS['errata'])}）\n")
+    if row["disclosure"] is not pd.NA:
+        lines.append(f"与报告作者的关联\n: {md(row['disclosure'])}\n")
+    report_date = ds.source_report.set_index("key")["value"]["date"]
+    lines.append(f"时点\n: 本页所列情况均为报告发布时（{md(report_date)}）的情况，“计划”等状态以该时点为准。\n")
     links = (f"返回{doc_link('基地总览', PAGE_DOCS['overview'])}；本基地在{ref_link('综合指数排名', 'tbl-ranking')}"
              f"与{ref_link('要素得分热力图', 'fig-score-heatmap')}中的位置见指标体系。")
     return Markdown("\n".join(lines)) + Markdown(links)
@@ -260,7 +271,7 @@ def _class_of(ds: Dataset, node_id: str) -> str:
 def base_policies(ds: Dataset, page: Page, base_id: str) -> Markdown:
     policies = ds.policies[ds.policies["base_id"] == base_id]
     if policies.empty:
-        return Markdown("报告未提及该基地的政策文件。")
+        return Markdown("报告未点名该基地的具体政策文件。")
     return policy_table(ds, page, policies, f"tbl-{base_id}-policies", f"报告提及的{base_name(ds, base_id)}相关政策文件")
 
 
@@ -317,12 +328,15 @@ def base_scores(ds: Dataset, page: Page, indicators: Indicators, base_id: str) -
                      f"最弱要素：{md('、'.join(worst))}（{scored['score'].min():.0f} 分）。")
     missing = own[own["score"].isna()]["element_name"].tolist()
     if missing:
-        lines.append(f"报告对{md('、'.join(missing))}没有提供该基地的信息，这些要素记为“无证据”，不参与综合指数，也不视为弱项。")
+        lines.append(f"按本书编码规则，报告中没有内容计入{md('、'.join(missing))}，这些要素记为“无证据”，"
+                     "不参与综合指数，也不视为弱项；若把无证据按零分计，排名见下。")
     lines.append(f"分类覆盖度 {cover:.0f} 分；综合指数 {rank['composite']:.1f}，在 {len(indicators.ranking)} 个基地中排第 "
-                 f"{rank['rank']} 名，随机改变权重时排名在第 {rank['rank_p05']}—{rank['rank_p95']} 名之间（5%—95% 分位）；"
-                 f"证据覆盖的权重占 {rank['evidence_share'] * 100:.0f}%，{rank['status']}。")
-    if rank["status"] != "证据充分":
-        lines.append("**提示：报告对该基地着墨较少，综合指数与排名仅供参考。**")
+                 f"{rank['rank']} 名，随机改变权重时排名在第 {rank['rank_p05']}—{rank['rank_p95']} 名之间（5%—95% 分位），"
+                 f"无证据按零分计时排第 {rank['rank_missing_zero']} 名；证据覆盖的权重占 {rank['evidence_share'] * 100:.0f}%，"
+                 f"{rank['status']}。")
+    if rank["status"] != "证据覆盖较全":
+        lines.append("**提示：报告对该基地的部分要素没有着墨，综合指数与排名仅供参考。**")
+    lines.append(CAVEAT)
     text = Markdown("\n\n".join(lines) + f"\n\n计算方法见{doc_link('方法说明', PAGE_DOCS['methodology'])}。")
     return chart + page.table(table, f"tbl-{base_id}-scores", f"{base_name(ds, base_id)}的要素得分", "本书计算") + text
 
@@ -334,7 +348,7 @@ def base_recommendations(ds: Dataset, page: Page, indicators: Indicators, base_i
     table = pd.DataFrame({"优先级": recs["priority"], "要素": recs["element_name"], "类型": recs["kind"],
                           "触发指标": recs["trigger"], "建议行动（来自报告的 3+3+3 体系）": recs["actions"]})
     return page.table(table, f"tbl-{base_id}-recommendations", f"对{base_name(ds, base_id)}的建议", "本书按指标触发规则生成；行动取自报告第三部分") + \
-        Markdown(f"行动原文与论证见{doc_link('“3+3+3”体系', PAGE_DOCS['framework'])}。")
+        Markdown(f"行动原文与论证见{doc_link('“3+3+3”体系', PAGE_DOCS['framework'])}。{CAVEAT}")
 
 
 def base_evidence(ds: Dataset, page: Page, base_id: str) -> Markdown:
@@ -385,7 +399,7 @@ def taxonomy_layout(taxonomy: pd.DataFrame) -> pd.DataFrame:
     frame["level_start"] = frame["level"] - 1
     frame["level_end"] = frame["level"]
     frame["level_mid"] = frame["level"] - 0.5
-    frame["label_fits"] = frame["leaves"] >= frame["name"].str.len() * 0.6
+    frame["label_fits"] = frame["leaves"] * 5.5 >= frame["name"].str.len() * 10  # px per leaf vs 9-px CJK glyphs
     return frame
 
 
@@ -393,7 +407,7 @@ def taxonomy_chart(ds: Dataset, page: Page) -> Markdown:
     layout = taxonomy_layout(ds.taxonomy)
     return page.chart(charts.taxonomy_icicle(layout), "fig-taxonomy-icicle", "数字贸易分类层级图（表1）",
                       f"冰柱图：自上而下为一至五级分类，每个方块的宽度与其下末级分类的数量成正比；共 {len(ds.taxonomy)} 个分类节点。"
-                      "悬停可看到完整的分类路径。", "报告第三部分（一）表1，本书重建层级")
+                      "网页版中悬停可看到完整的分类路径；窄小的方块不标名称，全部节点见下表。", "报告第三部分（一）表1，本书重建层级")
 
 
 def taxonomy_table(ds: Dataset, page: Page) -> Markdown:
@@ -415,7 +429,7 @@ def taxonomy_classes(ds: Dataset, indicators: Indicators) -> Markdown:
         reach = indicators.coverage[(indicators.coverage["class_id"] == row.node_id) & (indicators.coverage["covered"] > 0)]
         bases = "、".join(doc_link(names[b], BASE_DOC.format(b)) for b in reach["base_id"]) or "无"
         out.append(f"(tax-{row.node_id.lower()})=\n## {row.node_id} {md(row.name)}\n")
-        out.append(f"二级分类：{md('、'.join(members['name']))}。\n\n重点产业涉及本门类的基地：{bases}。\n")
+        out.append(f"二级分类：{md('；'.join(members['name']))}。\n\n重点产业涉及本门类的基地：{bases}。\n")
     return Markdown("\n".join(out))
 
 
@@ -481,7 +495,7 @@ def weights_table(ds: Dataset, page: Page) -> Markdown:
 
 def settings_table(ds: Dataset, page: Page) -> Markdown:
     frame = ds.indicator_settings
-    table = pd.DataFrame({"参数": frame["key"], "取值": frame["value"].map(_number), "含义": frame["meaning"]})
+    table = pd.DataFrame({"参数": frame["label"], "取值": frame["value"].map(_number), "含义": frame["meaning"]})
     return page.table(table, "tbl-settings", "指标计算参数（可在 indicator_settings.csv 中修改）", "本书编者")
 
 
@@ -510,22 +524,27 @@ def ranking(ds: Dataset, page: Page, indicators: Indicators) -> Markdown:
         "基地": frame["base_name"], "综合指数": frame["composite"].map(lambda v: f"{v:.1f}"), "排名": frame["rank"],
         "随机权重排名区间": [f"{a}—{b}" for a, b in zip(frame["rank_p05"], frame["rank_p95"])],
         "去掉任一组成部分后的排名": [f"{a}—{b}" for a, b in zip(frame["rank_loo_best"], frame["rank_loo_worst"])],
+        "无证据按零分计的排名": frame["rank_missing_zero"],
         "证据覆盖的权重": frame["evidence_share"].map(lambda v: f"{v:.0%}"), "证据状况": frame["status"],
     }).sort_values("排名")
     return chart + page.table(table, "tbl-ranking", "综合指数、排名及其稳健性", "本书计算") + distinguishable(ds, indicators)
 
 
 def distinguishable(ds: Dataset, indicators: Indicators) -> Markdown:
-    """Say which bases are clearly ahead of which: their rank ranges do not overlap."""
+    """Say which bases are clearly ahead of which: their rank ranges do not overlap, counting both random
+    weights and the reading of missing evidence as zero."""
     frame = _named(ds, indicators.ranking).sort_values("rank")
+    frame = frame.assign(best=frame[["rank_p05", "rank_missing_zero"]].min(axis=1),
+                         worst=frame[["rank_p95", "rank_missing_zero"]].max(axis=1))
     ahead = []
     for row in frame.itertuples():
-        behind = frame[frame["rank_p05"] > row.rank_p95]["base_name"].tolist()
+        behind = frame[frame["best"] > row.worst]["base_name"].tolist()
         if behind:
             ahead.append(f"- {md(row.base_name)}稳定领先于：{md('、'.join(behind))}")
     if not ahead:
         return Markdown("各基地的排名区间相互重叠：在随机权重下，没有哪个基地稳定领先于另一个，排名差别应视为噪声。")
-    return Markdown("排名区间不重叠、因而差别有意义的基地对（其余差别在权重变化下不稳定，应视为噪声）：\n\n" + "\n".join(ahead))
+    return Markdown("排名区间（随机权重的 5%—95% 分位，并计入无证据按零分计的排名）不重叠、因而差别有意义的基地对；"
+                    "其余差别在权重或缺失证据的处理变化下不稳定，应视为噪声：\n\n" + "\n".join(ahead) + f"\n\n{CAVEAT}")
 
 
 def coverage(ds: Dataset, page: Page, indicators: Indicators) -> Markdown:

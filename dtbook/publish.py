@@ -69,7 +69,7 @@ class Page:
     @property
     def stamp(self) -> str:
         edition = self.dataset.edition
-        return f"{edition['edition']}（数据截至 {edition['data_date']}，数据指纹 {self.dataset.fingerprint}）"
+        return f"{edition['edition']}（编制于 {edition['data_date']}）"
 
     def _directive_path(self, filename: str) -> str:
         return f"/{EXTRA_DIR}/{DOWNLOADS}/{self.page}/{filename}"

@@ -8,6 +8,7 @@ vega chart in HTML drawn by the vendored bundle, and the PNG in the PDF.
 from __future__ import annotations
 
 import csv
+import json
 from html import escape
 from pathlib import Path
 
@@ -63,7 +64,7 @@ class TableDirective(SphinxDirective):
         with path.open(encoding="utf-8", newline="") as handle:
             rows = list(csv.reader(handle))
         header, body = rows[0], rows[1:]
-        table = nodes.table(classes=["dt-table", "colwidths-given"] + (["longtable"] if len(body) > 6 else []))
+        table = nodes.table(classes=["dt-table", "colwidths-given", "longtable"])  # longtable: may break across pages
         _caption(self, table)
         group = nodes.tgroup(cols=len(header))
         table += group
@@ -162,10 +163,14 @@ def visit_vega_html(translator, node):
     if not getattr(translator, "_dt_bundle_loaded", False):
         translator.body.append(f'<script src="{prefix}{BUNDLE_URL}"></script>')
         translator._dt_bundle_loaded = True
-    spec = node["spec"].replace("</", "<\\/")
-    alt = translator.attval(node["alt"])
+    # The text alternative goes into the spec: vega labels the drawn SVG with it. The div holds the
+    # export menu too, so it must not be role="img" (an image cannot contain controls).
+    spec = json.loads(node["spec"])
+    if node["alt"]:
+        spec.setdefault("description", node["alt"])
+    spec = json.dumps(spec, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
     translator.body.append(
-        f'<div class="dt-vega" role="img" aria-label="{alt}"></div>'
+        '<div class="dt-vega"></div>'
         f'<script type="application/json" class="dt-vega-spec">{spec}</script>'
         f'<script>dtDrawCharts();</script>'
     )

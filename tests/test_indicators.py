@@ -81,8 +81,16 @@ def test_robustness_is_repeatable_and_dominance_is_stable():
     pd.testing.assert_frame_equal(first, second)
     top = first.set_index("base_id").loc["top"]
     assert (top["rank_p05"], top["rank_p95"], top["rank_loo_best"], top["rank_loo_worst"]) == (1, 1, 1, 1)
+    assert top["rank_missing_zero"] == 1
     mids = first.set_index("base_id").loc[["mid1", "mid2"]]
     assert set(mids["rank_p05"]) == {2} and set(mids["rank_p95"]) == {3}   # close pair: order flips with weights
+
+
+def test_missing_evidence_counted_as_zero_is_the_pessimistic_rank():
+    matrix = pd.DataFrame({"x": [80.0, 60.0], "y": [np.nan, 50.0]}, index=["silent", "weak"])
+    ranks = robustness(matrix, pd.Series({"x": 1.0, "y": 1.0}), draws=50, seed=1).set_index("base_id")
+    assert ranks.loc["silent", "rank_median"] == 1            # 80 over its one component vs 55
+    assert ranks.loc["silent", "rank_missing_zero"] == 2      # 40 vs 55 when silence counts as zero
 
 
 def test_recommendations_follow_weak_and_missing_elements():
@@ -92,12 +100,13 @@ def test_recommendations_follow_weak_and_missing_elements():
         "score": [20.0, np.nan, 80.0, 60.0, 80.0, 60.0],
     })
     elements = pd.DataFrame({"element_id": ["x", "y"], "name": ["甲要素", "乙要素"]})
-    actions = pd.DataFrame({"element_id": ["x", "x", "y"], "order": [2, 1, 1], "action": ["第二步", "第一步", "核实"]})
-    recs = recommendations(scores, actions, elements, weak_gap=10, limit=4)
+    actions = pd.DataFrame({"element_id": ["x", "x", "x", "y"], "order": [2, 1, 3, 1],
+                            "action": ["第二步。", "第一步。", "第三步", "核实"]})
+    recs = recommendations(scores, actions, elements, weak_gap=10, limit=4, actions_each=2)
     a = recs[recs["base_id"] == "a"].reset_index(drop=True)
     assert list(a["element_id"]) == ["x", "y"]
     assert a.loc[0, "kind"] == "短板" and "20" in a.loc[0, "trigger"] and "60" in a.loc[0, "trigger"]  # mean 60
-    assert a.loc[0, "actions"] == "第一步；第二步"
+    assert a.loc[0, "actions"] == "第一步；第二步"             # in report order, first two, no doubled stops
     assert a.loc[1, "kind"] == "待核实"
     assert recs[recs["base_id"] == "b"].empty                 # 80 is above the mean
     assert len(recommendations(scores, actions, elements, weak_gap=10, limit=1).query("base_id == 'a'")) == 1
@@ -105,7 +114,7 @@ def test_recommendations_follow_weak_and_missing_elements():
 
 def test_settings_read_from_table():
     table = pd.DataFrame({"key": ["saturation", "thin_evidence_items", "min_element_coverage", "robustness_draws",
-                                  "robustness_seed", "weak_gap", "max_recommendations"],
-                          "value": [6, 2, 0.6, 100, 1, 10, 3]})
+                                  "robustness_seed", "weak_gap", "max_recommendations", "actions_per_recommendation"],
+                          "value": [6, 2, 0.6, 100, 1, 10, 3, 2]})
     settings = Settings.from_table(table)
     assert settings.saturation == 6.0 and settings.robustness_draws == 100 and settings.max_recommendations == 3
