@@ -8,6 +8,7 @@ vega chart in HTML drawn by the vendored bundle, and the PNG in the PDF.
 from __future__ import annotations
 
 import csv
+import re
 import json
 from html import escape
 from pathlib import Path
@@ -204,6 +205,20 @@ def set_title_page(app, config):
     )
 
 
+FONTAWESOME_SCRIPT = re.compile(r'<script defer src="[^"]*_static/scripts/fontawesome\.js[^"]*"></script>\s*')
+
+
+def drop_icon_script(app, exception):
+    """The theme's stylesheet already draws its icons with the Font Awesome web font; the 540 KB script
+    that redraws them as SVG is most of a page's weight, so the published pages do without it."""
+    if exception is None and app.builder.format == "html":
+        for page in Path(app.outdir).rglob("*.html"):
+            html = page.read_text(encoding="utf-8")
+            lean = FONTAWESOME_SCRIPT.sub("", html)
+            if lean != html:
+                page.write_text(lean, encoding="utf-8")
+
+
 def skip(translator, node):
     raise nodes.SkipNode
 
@@ -217,5 +232,6 @@ def setup(app):
     app.add_config_value("dt_stamp", "", "html")
     app.add_config_value("dt_source", "", "html")
     app.connect("config-inited", set_title_page)
+    app.connect("build-finished", drop_icon_script)
     app.connect("html-page-context", add_edition_stamp)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -222,3 +222,11 @@ def test_pdf_uses_embedded_cjk_fonts_without_missing_glyphs(site):
     assert all(line.split()[-5] == "yes" for line in fonts)  # every font embedded
     log = (site["out"] / "stage" / "_build" / "latex" / "book.log").read_text(errors="replace")
     assert "Missing character" not in log
+
+
+def test_pages_do_without_the_icon_script_but_keep_the_icon_font(site):
+    for path in (site["dir"] / "book").rglob("*.html"):
+        assert "fontawesome.js" not in path.read_text(encoding="utf-8"), path
+    css = (site["dir"] / "_static" / "styles" / "pydata-sphinx-theme.css").read_text(encoding="utf-8")
+    font = re.search(r"url\((\.\./vendor/fontawesome/webfonts/fa-solid-900\.woff2)\)", css).group(1)
+    assert (site["dir"] / "_static" / "styles" / font).resolve().exists()
