@@ -9,11 +9,14 @@ PROJECT = Path(__file__).resolve().parent.parent
 DATA = PROJECT / "data"
 
 
+def copy_project_data(target: Path) -> Path:
+    shutil.copytree(DATA, target)
+    return target
+
+
 @pytest.fixture
 def data_copy(tmp_path) -> Path:
-    target = tmp_path / "data"
-    shutil.copytree(DATA, target, ignore=shutil.ignore_patterns("parts"))
-    return target
+    return copy_project_data(tmp_path / "data")
 
 
 def read_rows(path: Path) -> list[list[str]]:

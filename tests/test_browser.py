@@ -4,7 +4,6 @@ One build, one server and one browser serve every test in this module. Playwrigh
 browser here; axe-core comes from tests/browser (npm ci)."""
 import functools
 import re
-import shutil
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import quote, urlsplit
@@ -13,7 +12,7 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import sync_playwright
 
-from conftest import DATA, PROJECT
+from conftest import PROJECT, copy_project_data
 from dtbook import load_dataset
 from dtbook.build import build
 from dtbook.sphinx_ext import BUNDLE_URL
@@ -41,7 +40,7 @@ class QuietHandler(SimpleHTTPRequestHandler):
 def site(tmp_path_factory):
     root = tmp_path_factory.mktemp("browser")
     data = root / "data"
-    shutil.copytree(DATA, data, ignore=shutil.ignore_patterns("parts"))
+    copy_project_data(data)
     build(data, root / "out", with_pdf=False)
     ds = load_dataset(data)
     return {"dir": root / "out" / "site", "out": root / "out", "ds": ds, "base": ds.base_ids()[0]}

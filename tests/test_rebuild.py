@@ -9,7 +9,7 @@ import nbformat
 import pandas as pd
 import pytest
 
-from conftest import DATA, append_row, cell, read_rows, set_cell, write_rows
+from conftest import append_row, cell, copy_project_data, read_rows, set_cell, write_rows
 import dtbook.build as build_module
 from dtbook.build import BuildError, build
 
@@ -23,7 +23,7 @@ def tree_digest(folder: Path) -> dict[str, str]:
 def workspace(tmp_path_factory):
     root = tmp_path_factory.mktemp("rebuild")
     data = root / "data"
-    shutil.copytree(DATA, data, ignore=shutil.ignore_patterns("parts"))
+    copy_project_data(data)
     out = root / "out"
     report = build(data, out, with_pdf=False)
     return {"root": root, "data": data, "out": out, "first": report}

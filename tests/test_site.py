@@ -3,12 +3,11 @@ reader gets. One build serves every test in this module."""
 import json
 import re
 import zipfile
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from conftest import DATA, set_cell
+from conftest import copy_project_data, set_cell
 from dtbook import load_dataset
 from dtbook.build import build
 
@@ -20,8 +19,7 @@ def site(tmp_path_factory):
     """The published site of a build whose data carries markup in a text field."""
     root = tmp_path_factory.mktemp("site")
     data = root / "data"
-    import shutil
-    shutil.copytree(DATA, data, ignore=shutil.ignore_patterns("parts"))
+    copy_project_data(data)
     set_cell(data / "measures.csv", 2, "description", "含有标记的文字 " + INJECTED)
     report = build(data, root / "out", with_pdf=True)
     return {"dir": root / "out" / "site", "data": data, "ds": load_dataset(data), "report": report, "out": root / "out"}
