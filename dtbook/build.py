@@ -58,7 +58,7 @@ GLOBAL_PAGES: dict[str, tuple[str, ...] | None] = {
     "indicators": INDICATOR_INPUTS,
     "errata": ("errata",),
     "changelog": ALL_TABLES,
-    "cite": ("source_report", "policies"),
+    "cite": ALL_TABLES,  # its ready-made citations carry the data fingerprint
     "references": ("policies",),
     "about": ("source_report",),
 }
@@ -129,6 +129,8 @@ def plan(ds: Dataset, indicators: Indicators, previous: Path | None) -> list[Job
     previous_digest = (_sha(*(p.read_bytes() for p in sorted(previous.glob("*.csv")))) if previous else "")
     jobs = []
     for page, reads in GLOBAL_PAGES.items():
+        if page == "changelog" and previous is None:
+            reads = ()  # without a previous edition the page only says so
         inputs = _sha(*_table_bytes(ds, reads), previous_digest if reads is ALL_TABLES else "")
         params = {"previous_dir": str(previous or "")} if page == "changelog" else {}
         jobs.append(Job(page, NOTEBOOKS / f"{page}.ipynb", params, inputs))

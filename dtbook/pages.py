@@ -69,7 +69,7 @@ def base_name(ds: Dataset, base_id: str) -> str:
 def edition_line(ds: Dataset) -> Markdown:
     edition = ds.edition
     report_date = ds.source_report.set_index("key")["value"]["date"]
-    return Markdown(f"版次：{md(edition['edition'])}，编制于 {md(edition['data_date'])}；数据指纹 `{ds.fingerprint}`。"
+    return Markdown(f"版次：{md(edition['edition'])}，编制于 {md(edition['data_date'])}（数据指纹见每页页脚）。"
                     f"各基地的情况均为报告发布时（{md(report_date)}）的情况。{md(edition['note'])}")
 
 

@@ -11,6 +11,7 @@ import pytest
 
 from conftest import append_row, cell, copy_project_data, read_rows, set_cell, write_rows
 import dtbook.build as build_module
+from dtbook import load_dataset
 from dtbook.build import BuildError, build
 
 
@@ -55,7 +56,9 @@ def test_changing_one_figure_reruns_only_the_pages_that_show_it(workspace):
     set_cell(path, 2, "value", str(float(cell(path, 2, "value")) + 1))
     report = build(workspace["data"], workspace["out"], with_pdf=False)
     assert report.status == "built"
-    assert sorted(report.executed) == sorted([f"bases/{base_id}", "overview", "changelog"])
+    assert sorted(report.executed) == sorted([f"bases/{base_id}", "overview", "cite"])  # cite quotes the fingerprint
+    cite = (workspace["out"] / "site" / "book" / "cite.html").read_text(encoding="utf-8")
+    assert load_dataset(workspace["data"]).fingerprint in cite
     figures = pd.read_csv(workspace["out"] / "site" / "downloads" / f"bases/{base_id}" / f"tbl-{base_id}-figures.csv")
     assert cell(path, 2, "metric") in set(figures["指标"])
 
