@@ -102,8 +102,7 @@ def national_trade_chart(series: pd.DataFrame) -> alt.Chart:
         color=alt.Color("口径:N", title="编制机构·口径"),
         tooltip=["口径:N", "年份:O", "金额（十亿美元）:Q", "增速（%）:Q", "来源:N"],
     )
-    line = base.mark_line(point=True).encode(detail="口径:N")
-    return _styled(alt.layer(line).properties(width=WIDTH - 80, height=300))
+    return _styled(base.mark_line(point=True).properties(width=WIDTH - 80, height=300))
 
 
 def taxonomy_icicle(layout: pd.DataFrame) -> alt.Chart:

@@ -579,10 +579,6 @@ def all_recommendations(ds: Dataset, page: Page, indicators: Indicators) -> Mark
     return page.table(table, "tbl-recommendations", "各基地触发的建议", "本书按指标触发规则生成")
 
 
-def base_index_links(ds: Dataset) -> Markdown:
-    return overview_links(ds)
-
-
 # ---------------------------------------------------------------- errata, about, cite
 
 def errata_table(ds: Dataset, page: Page) -> Markdown:
