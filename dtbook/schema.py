@@ -1,4 +1,7 @@
-"""Table schemas, read from the one schema file so code, checks and the data package agree."""
+"""Table schemas, read from the one schema file so code, checks and the data package agree.
+
+The schema ships with the code: a data folder only holds the tables, so it cannot loosen its own checks.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -6,9 +9,12 @@ from pathlib import Path
 
 import yaml
 
-SCHEMA_FILE = Path(__file__).resolve().parent.parent / "data" / "schema.yaml"
+SCHEMA_FILE = Path(__file__).resolve().parent / "schema.yaml"
 
 FIELD_TYPES = {"string", "text", "url", "integer", "number", "year", "partial_date", "list"}
+RANGED_TYPES = {"integer", "number", "year", "partial_date"}
+FIELD_KEYS = {"name", "type", "required", "unique", "enum", "pattern", "references", "min", "max", "warn_min", "warn_max",
+              "not_after", "unit", "description"}
 
 
 @dataclass(frozen=True)
@@ -22,6 +28,9 @@ class FieldSpec:
     references: str | None = None
     minimum: float | None = None
     maximum: float | None = None
+    warn_min: float | None = None
+    warn_max: float | None = None
+    not_after: str | None = None
     unit: str | None = None
     description: str | None = None
 
@@ -53,19 +62,38 @@ class TableSchema:
         return next(f for f in self.fields if f.name == name)
 
 
+def _bound(spec: dict, key: str) -> float | None:
+    """A numeric bound as written (YAML reads 1.0e9 as text, so a string is a schema error, not a silent no-op)."""
+    value = spec.get(key)
+    if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))):
+        raise ValueError(f"schema: {key} of field {spec['name']!r} must be a number, not {value!r}")
+    return value
+
+
 def _field(spec: dict) -> FieldSpec:
-    if spec["type"] not in FIELD_TYPES:
-        raise ValueError(f"schema: unknown type {spec['type']!r} for field {spec['name']!r}")
+    """One field; a misspelt keyword or a bound on the wrong type fails loudly instead of checking nothing."""
+    name, kind = spec["name"], spec["type"]
+    if kind not in FIELD_TYPES:
+        raise ValueError(f"schema: unknown type {kind!r} for field {name!r}")
+    if unknown := set(spec) - FIELD_KEYS:
+        raise ValueError(f"schema: unknown keys {sorted(unknown)} for field {name!r}")
+    if kind not in RANGED_TYPES and {"min", "max", "warn_min", "warn_max"} & set(spec):
+        raise ValueError(f"schema: field {name!r} of type {kind} cannot have min/max")
+    if "not_after" in spec and (kind not in {"year", "partial_date"} or "." not in spec["not_after"]):
+        raise ValueError(f"schema: not_after of {name!r} needs a year or partial_date field and a table.field")
     return FieldSpec(
-        name=spec["name"],
-        type=spec["type"],
+        name=name,
+        type=kind,
         required=bool(spec.get("required", False)),
         unique=bool(spec.get("unique", False)),
         enum=tuple(str(v) for v in spec["enum"]) if "enum" in spec else None,
         pattern=spec.get("pattern"),
         references=spec.get("references"),
-        minimum=spec.get("min"),
-        maximum=spec.get("max"),
+        minimum=_bound(spec, "min"),
+        maximum=_bound(spec, "max"),
+        warn_min=_bound(spec, "warn_min"),
+        warn_max=_bound(spec, "warn_max"),
+        not_after=spec.get("not_after"),
         unit=spec.get("unit"),
         description=spec.get("description"),
     )
@@ -90,4 +118,9 @@ def load_schemas(path: Path = SCHEMA_FILE) -> dict[str, TableSchema]:
             fields=tuple(_field(f) for f in flat),
             report_sourced=bool(spec.get("report_sourced", False)),
         )
+    for table in schemas.values():
+        for spec in table.fields:
+            target, _, column = (spec.not_after or "").partition(".")
+            if spec.not_after and (target not in schemas or column not in schemas[target].columns):
+                raise ValueError(f"schema: not_after of {table.name}.{spec.name} names no field: {spec.not_after!r}")
     return schemas
