@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .indicators import compute_indicators
+from .indicators import Indicators
 from .load import Dataset
 
 ADDED, REMOVED, CHANGED = "新增", "删除", "修改"
@@ -47,11 +47,11 @@ def base_changes(old: Dataset, new: Dataset) -> tuple[list[str], list[str]]:
     return [b for b in new.base_ids() if b not in before], [b for b in old.base_ids() if b not in after]
 
 
-def indicator_changes(old: Dataset, new: Dataset) -> pd.DataFrame:
+def indicator_changes(old: Dataset, new: Dataset, old_indicators: Indicators, new_indicators: Indicators) -> pd.DataFrame:
     """Composite score and rank of every base in either edition, old beside new."""
     columns = ["base_id", "composite", "rank"]
-    before = compute_indicators(old).ranking[columns]
-    after = compute_indicators(new).ranking[columns]
+    before = old_indicators.ranking[columns]
+    after = new_indicators.ranking[columns]
     merged = before.merge(after, on="base_id", how="outer", suffixes=("_old", "_new"))
     names = dict(zip(old.bases["base_id"], old.bases["short_name"])) | dict(zip(new.bases["base_id"], new.bases["short_name"]))
     merged["base_name"] = merged["base_id"].map(names)

@@ -4,6 +4,9 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from .fmt import score
+from .labels import CompositeStatus
+
 FONT = "Noto Sans CJK SC, Source Han Sans SC, PingFang SC, Microsoft YaHei, sans-serif"
 WIDTH = 600
 LEVELS = ["国家", "省级", "市级", "区级", "园区"]
@@ -125,36 +128,39 @@ def taxonomy_icicle(layout: pd.DataFrame) -> alt.Chart:
     return _styled(chart)
 
 
+MISSING_FILL = "#bdbdbd"
+
+
 def score_heatmap(scores: pd.DataFrame, element_order: list[str], base_order: list[str]) -> alt.Chart:
-    """Base × element scores; cells without evidence are hatched grey and say so."""
+    """Base × element scores; cells without evidence are grey and say 无证据. They are a layer of their own:
+    Vega-Lite drops marks whose colour field is empty, so a colour condition alone would leave them blank."""
     frame = scores.copy()
-    frame["显示"] = frame["score"].map(lambda v: "无证据" if pd.isna(v) else f"{v:.0f}")
+    frame["显示"] = frame["score"].map(score)
     frame = frame.rename(columns={"base_name": "基地", "element_name": "要素", "score": "得分", "items": "证据条数"})
     base = alt.Chart(frame).encode(
         x=alt.X("要素:N", sort=element_order, title=None, axis=alt.Axis(labelAngle=-30, orient="top")),
         y=alt.Y("基地:N", sort=base_order, title=None),
         tooltip=["基地:N", "要素:N", "显示:N", "证据条数:Q"],
     )
-    cells = base.mark_rect(stroke="white").encode(
-        color=alt.condition("isValid(datum['得分'])",
-                            alt.Color("得分:Q", scale=alt.Scale(domain=[0, 100], scheme="blues"), title="得分"),
-                            alt.value("#bdbdbd")))
+    cells = base.transform_filter("isValid(datum['得分'])").mark_rect(stroke="white").encode(
+        color=alt.Color("得分:Q", scale=alt.Scale(domain=[0, 100], scheme="blues"), title="得分"))
+    missing = base.transform_filter("!isValid(datum['得分'])").mark_rect(stroke="white", color=MISSING_FILL)
     text = base.mark_text(fontSize=10).encode(
         text="显示:N",
         color=alt.condition("datum['得分'] > 60", alt.value("white"), alt.value("#222")))
-    return _styled(alt.layer(cells, text).properties(width=WIDTH - 60, height=26 * len(base_order)))
+    return _styled(alt.layer(cells, missing, text).properties(width=WIDTH - 60, height=26 * len(base_order)))
 
 
 def ranking_chart(ranking: pd.DataFrame) -> alt.Chart:
     """Composite score and, beside it, the rank range under random weights (5th–95th percentile)."""
     frame = ranking.rename(columns={"base_name": "基地", "composite": "综合指数", "rank": "排名",
-                                    "rank_p05": "排名下限", "rank_p95": "排名上限", "status": "证据状况"})
+                                    "rank_p05": "排名下限", "rank_p95": "排名上限", "status_label": "证据状况"})
     order = frame.sort_values("排名")["基地"].tolist()
     tooltip = ["基地:N", alt.Tooltip("综合指数:Q", format=".1f"), "排名:Q", "排名下限:Q", "排名上限:Q", "证据状况:N"]
     bars = alt.Chart(frame).mark_bar(color="#1f6f8b").encode(
         x=alt.X("综合指数:Q", scale=alt.Scale(domain=[0, 100]), title="综合指数（0—100）"),
         y=alt.Y("基地:N", sort=order, title=None),
-        opacity=alt.condition("datum['证据状况'] == '证据充分'", alt.value(1.0), alt.value(0.45)),
+        opacity=alt.condition(f"datum.status == '{CompositeStatus.OK.key}'", alt.value(1.0), alt.value(0.45)),
         tooltip=tooltip,
     ).properties(width=260, height=26 * len(frame), title="综合指数")
     rules = alt.Chart(frame).mark_rule(strokeWidth=3, color="#999").encode(
@@ -186,7 +192,7 @@ def base_profile_chart(profile: pd.DataFrame, element_order: list[str]) -> alt.C
     """One base's element scores (bars) against the average of all bases (ticks)."""
     frame = profile.rename(columns={"element_name": "要素", "score": "本基地得分", "mean": "全部基地均值",
                                     "items": "证据条数"})
-    frame["显示"] = frame["本基地得分"].map(lambda v: "无证据" if pd.isna(v) else f"{v:.0f}")
+    frame["显示"] = frame["本基地得分"].map(score)
     tooltip = ["要素:N", "显示:N", alt.Tooltip("全部基地均值:Q", format=".1f"), "证据条数:Q"]
     bars = alt.Chart(frame).mark_bar(color="#1f6f8b").encode(
         y=alt.Y("要素:N", sort=element_order, title=None),

@@ -1,14 +1,17 @@
 """Citation metadata: the publication (from CITATION.cff), the source report, and the policy bibliography."""
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import pandas as pd
 import yaml
 
-from .load import Dataset
+from .fmt import is_missing
+from .paths import CITATION_FILE
 
-CITATION_FILE = Path(__file__).resolve().parent.parent / "CITATION.cff"
+BIB_SPECIAL = {ch: "\\" + ch for ch in "{}&%$#_"} | {"\\": r"\textbackslash{}", "~": r"\textasciitilde{}",
+                                                   "^": r"\textasciicircum{}"}
 
 
 def read_citation(path: Path = CITATION_FILE) -> dict:
@@ -16,16 +19,22 @@ def read_citation(path: Path = CITATION_FILE) -> dict:
 
 
 def _bib_escape(text: str) -> str:
-    return "".join("\\" + ch if ch in "{}&%$#_" else ch for ch in str(text))
+    """Data text as BibTeX text: every character that BibTeX or LaTeX would read as markup, escaped."""
+    return "".join(BIB_SPECIAL.get(ch, ch) for ch in " ".join(str(text).split()))
 
 
-def publication_citation(ds: Dataset, citation: dict | None = None) -> dict[str, str]:
+def source_report(ds) -> dict[str, str]:
+    """The source report's attribution (title, author, date, …) by key."""
+    return dict(zip(ds.source_report["key"], ds.source_report["value"]))
+
+
+def publication_citation(ds, citation: dict | None = None) -> dict[str, str]:
     """Ready-made citations of this publication and of the report it is based on."""
     citation = citation or read_citation()
     authors = "，".join(a["name"] for a in citation["authors"])
     year = str(citation["date-released"])[:4]
     edition = ds.edition["edition"]
-    report = ds.source_report.set_index("key")["value"]
+    report = source_report(ds)
     report_year = str(report["date"])[:4]
     gbt_publication = (f"{authors}. {citation['title']}（{edition}）[DS/OL]. {year}"
                        f"[引用日期]. 数据指纹 {ds.fingerprint}.")
@@ -42,29 +51,32 @@ def publication_citation(ds: Dataset, citation: dict | None = None) -> dict[str,
     return {"gbt_publication": gbt_publication, "gbt_report": gbt_report, "bibtex": bibtex}
 
 
-def bib_keys(policies: pd.DataFrame) -> dict[str, str]:
-    """policy_id -> BibTeX key: the same document named in several places is one entry (its first id)."""
-    identity = policies["title"].astype(str) + "|" + policies["issuer"].fillna("").astype(str)
-    first = dict(zip(identity[::-1], policies["policy_id"][::-1]))
-    return dict(zip(policies["policy_id"], identity.map(first)))
+def bib_key(policy) -> str:
+    """A policy row's BibTeX key, from the document itself (title and issuer): the same document named in
+    several places is one entry, and a page needs no other row to know the key."""
+    issuer = "" if is_missing(policy.issuer) else policy.issuer
+    return "doc-" + hashlib.sha1(f"{policy.title}|{issuer}".encode("utf-8")).hexdigest()[:10]
 
 
 def policies_bibtex(policies: pd.DataFrame) -> str:
-    """One BibTeX entry per policy document; titles braced so styles keep them as printed."""
-    keys = bib_keys(policies)
-    entries = []
-    for row in policies[policies["policy_id"].map(keys) == policies["policy_id"]].itertuples():
+    """One BibTeX entry per policy document (its first mention); titles braced so styles keep them as printed."""
+    entries, seen = [], set()
+    for row in policies.itertuples():
+        key = bib_key(row)
+        if key in seen:
+            continue
+        seen.add(key)
         fields = {"title": "{" + _bib_escape(row.title) + "}"}
-        if row.issuer is not pd.NA and row.issuer:
+        if not is_missing(row.issuer):
             fields["author"] = "{" + _bib_escape(row.issuer) + "}"
-        if row.doc_number is not pd.NA and row.doc_number:
+        if not is_missing(row.doc_number):
             fields["howpublished"] = _bib_escape(row.doc_number)
-        if row.date is not pd.NA and row.date:
+        if not is_missing(row.date):
             fields["year"] = row.date[:4]
             if len(row.date) >= 7:
                 fields["note"] = f"{row.date[:4]}年{int(row.date[5:7])}月发布"
         fields["keywords"] = f"{row.level}"
         fields["language"] = "zh"
-        body = ",\n".join(f"  {key} = {{{value}}}" for key, value in fields.items())
-        entries.append(f"@misc{{{row.policy_id},\n{body}\n}}")
+        body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields.items())
+        entries.append(f"@misc{{{key},\n{body}\n}}")
     return "\n\n".join(entries) + "\n"

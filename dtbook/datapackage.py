@@ -2,18 +2,29 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
-from .citation import policies_bibtex, read_citation
+from .citation import policies_bibtex, read_citation, source_report
+from .files import write_if_changed
+from .indicators import INDICATOR_FOLDER, INDICATOR_TITLES, Indicators, write_indicators
 from .load import Dataset
 
 FRICTIONLESS_TYPES = {"string": "string", "text": "string", "url": "string", "integer": "integer", "number": "number",
                       "year": "year", "partial_date": "string", "list": "string"}
 
 
-def descriptor(ds: Dataset) -> dict:
-    """datapackage.json content: schemas with units, allowed values, keys, and each table's source."""
+def _indicator_resource(name, frame) -> dict:
+    kinds = {"i": "integer", "f": "number", "b": "boolean"}
+    fields = [{"name": column, "type": kinds.get(frame[column].dtype.kind, "string")} for column in frame.columns]
+    return {"name": f"indicators-{name.replace('_', '-')}", "path": f"{INDICATOR_FOLDER}/{name}.csv",
+            "title": f"指标结果：{INDICATOR_TITLES[name]}", "format": "csv", "encoding": "utf-8",
+            "sources": [{"title": "本出版物按 dtbook.indicators 计算，方法见“方法说明”一章"}], "rows": len(frame),
+            "schema": {"fields": fields}}
+
+
+def descriptor(ds: Dataset, indicators: Indicators) -> dict:
+    """datapackage.json content: schemas with units, allowed values, keys, and each table's source;
+    then the computed indicator tables."""
     citation = read_citation()
     resources = []
     for table in ds.schemas.values():
@@ -25,8 +36,9 @@ def descriptor(ds: Dataset) -> dict:
             if spec.unit:
                 field["unit"] = spec.unit
             constraints = {k: v for k, v in {"required": spec.required or None, "enum": list(spec.enum) if spec.enum else None,
-                                              "pattern": spec.pattern, "minimum": spec.minimum,
-                                              "maximum": spec.maximum}.items() if v is not None}
+                                              "pattern": spec.pattern}.items() if v is not None}
+            if spec.type in ("integer", "number", "year"):
+                constraints.update({k: v for k, v in (("minimum", spec.minimum), ("maximum", spec.maximum)) if v is not None})
             if spec.type == "partial_date":
                 constraints["pattern"] = r"^\d{4}(-\d{2}(-\d{2})?)?$"
             if spec.type == "list":
@@ -42,7 +54,8 @@ def descriptor(ds: Dataset) -> dict:
         resources.append({"name": table.name, "path": table.file, "title": table.title, "description": table.description,
                           "format": "csv", "encoding": "utf-8", "sources": [{"title": table.source}],
                           "rows": len(ds[table.name]), "schema": schema})
-    report = ds.source_report.set_index("key")["value"]
+    resources += [_indicator_resource(name, frame) for name, frame in indicators.frames().items()]
+    report = source_report(ds)
     return {
         "name": "digital-service-export-bases",
         "title": citation["title"],
@@ -56,22 +69,17 @@ def descriptor(ds: Dataset) -> dict:
     }
 
 
-def write_data_package(ds: Dataset, folder: Path) -> None:
-    """Copy the tables and write the descriptor and the policy bibliography, touching only changed files."""
+def write_data_package(ds: Dataset, indicators: Indicators, folder: Path) -> None:
+    """Copy the tables, write the indicators, the descriptor and the policy bibliography, touching only
+    changed files and removing any file the package no longer has."""
     folder.mkdir(parents=True, exist_ok=True)
-    wanted = {"datapackage.json", "policies.bib"}
+    wanted = {folder / "datapackage.json", folder / "policies.bib"}
     for table in ds.schemas.values():
-        wanted.add(table.file)
-        source, target = ds.data_dir / table.file, folder / table.file
-        if not target.exists() or target.read_bytes() != source.read_bytes():
-            shutil.copyfile(source, target)
-    _write(folder / "datapackage.json", json.dumps(descriptor(ds), ensure_ascii=False, indent=2))
-    _write(folder / "policies.bib", policies_bibtex(ds.policies))
-    for path in folder.iterdir():
-        if path.name not in wanted:
+        wanted.add(folder / table.file)
+        write_if_changed(folder / table.file, (ds.data_dir / table.file).read_bytes())
+    wanted.update(write_indicators(indicators, folder / INDICATOR_FOLDER))
+    write_if_changed(folder / "datapackage.json", json.dumps(descriptor(ds, indicators), ensure_ascii=False, indent=2))
+    write_if_changed(folder / "policies.bib", policies_bibtex(ds.policies))
+    for path in sorted(folder.rglob("*"), reverse=True):
+        if path.is_file() and path not in wanted:
             path.unlink()
-
-
-def _write(path: Path, text: str) -> None:
-    if not path.exists() or path.read_text(encoding="utf-8") != text:
-        path.write_text(text, encoding="utf-8")

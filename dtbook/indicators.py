@@ -6,16 +6,23 @@ is not the same as the base being weak. The methodology chapter states every for
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import argparse
+import json
+import sys
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from .load import Dataset
+from .files import write_if_changed
+from .labels import CompositeStatus, EvidenceStatus, RecommendationKind
+from .load import DataIssue, DataValidationError, Dataset
 
 COVERAGE_COMPONENT = "taxonomy_coverage"
-STATUS_NONE, STATUS_THIN, STATUS_OK = "无证据", "证据单薄", "有证据"
-COMPOSITE_OK, COMPOSITE_THIN = "证据覆盖较全", "证据覆盖不足"
+INDICATOR_FOLDER = "indicators"  # <data package>/indicators/<table>.csv
+INDICATOR_TITLES = {"scores": "要素得分", "coverage": "分类覆盖度", "ranking": "综合指数、排名与稳健性",
+                    "recommendations": "建议", "element_means": "各要素的全部基地均值"}
 
 
 @dataclass(frozen=True)
@@ -54,7 +61,8 @@ def element_scores(evidence: pd.DataFrame, base_ids: list[str], element_ids: lis
     frame["items"] = frame["items"].fillna(0).astype(int)
     frame["strength_sum"] = frame["strength_sum"].astype("float64")
     frame["score"] = 100.0 * frame["strength_sum"].clip(upper=saturation) / saturation
-    frame["status"] = np.select([frame["items"] == 0, frame["items"] < thin_items], [STATUS_NONE, STATUS_THIN], STATUS_OK)
+    frame["status"] = np.select([frame["items"] == 0, frame["items"] < thin_items],
+                                [EvidenceStatus.NONE.key, EvidenceStatus.THIN.key], EvidenceStatus.OK.key)
     return frame
 
 
@@ -109,6 +117,12 @@ def rank_desc(values: pd.Series) -> pd.Series:
     return values.rank(ascending=False, method="min", na_option="bottom").astype(int)
 
 
+def rank_rows(values: np.ndarray) -> np.ndarray:
+    """rank_desc for every row of a draws × bases array at once: 1 + the number of bases strictly ahead."""
+    filled = np.where(np.isnan(values), -np.inf, values)
+    return 1 + (filled[:, None, :] > filled[:, :, None]).sum(axis=2)
+
+
 def robustness(matrix: pd.DataFrame, weights: pd.Series, draws: int, seed: int) -> pd.DataFrame:
     """Rank ranges when every weight is multiplied by an independent factor drawn uniformly from [0, 2],
     the best and worst rank when any one component is left out, and the rank if missing evidence
@@ -123,7 +137,7 @@ def robustness(matrix: pd.DataFrame, weights: pd.Series, draws: int, seed: int) 
     totals = drawn @ filled.T
     used = drawn @ available.T
     composites = np.divide(totals, used, out=np.full_like(totals, np.nan), where=used > 0)
-    ranks = pd.DataFrame(composites, columns=matrix.index).apply(rank_desc, axis=1).to_numpy()
+    ranks = rank_rows(composites)
     leave_out = []
     for position in range(len(weights)):
         kept = weights.copy()
@@ -161,10 +175,10 @@ def recommendations(scores: pd.DataFrame, actions: pd.DataFrame, elements: pd.Da
         for row in weak.itertuples():
             trigger = (f"{names[row.element_id]}得分 {row.score:.0f}，低于全部基地均值 {row.mean:.0f}"
                        f"（差 {row.gap:.0f} 分，阈值 {weak_gap:.0f} 分）")
-            picked.append((row.element_id, "短板", trigger))
+            picked.append((row.element_id, RecommendationKind.WEAK.key, trigger))
         for row in missing.itertuples():
             trigger = f"{names[row.element_id]}无证据：按本书编码规则，报告中没有内容计入该要素，需先核实"
-            picked.append((row.element_id, "待核实", trigger))
+            picked.append((row.element_id, RecommendationKind.MISSING.key, trigger))
         for priority, (element_id, kind, trigger) in enumerate(picked[:limit], start=1):
             rows.append({"base_id": base_id, "priority": priority, "element_id": element_id,
                          "element_name": names[element_id], "kind": kind, "trigger": trigger,
@@ -174,12 +188,26 @@ def recommendations(scores: pd.DataFrame, actions: pd.DataFrame, elements: pd.Da
 
 @dataclass
 class Indicators:
+    """Every indicator table of one edition. Computed once per build; pages read it, the data package
+    publishes it. Statuses and kinds hold the keys of dtbook.labels, never Chinese labels."""
+
     settings: Settings
     scores: pd.DataFrame
     coverage: pd.DataFrame
-    matrix: pd.DataFrame
     ranking: pd.DataFrame
     recommendations: pd.DataFrame
+    element_means: pd.DataFrame
+    base_count: int
+
+    def frames(self) -> dict[str, pd.DataFrame]:
+        """The tables by name, in publication order."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if isinstance(getattr(self, f.name), pd.DataFrame)}
+
+    def for_base(self, base_id: str) -> "Indicators":
+        """One base's rows of every table, with the cross-base means and the number of bases kept whole."""
+        own = {name: frame[frame["base_id"] == base_id].reset_index(drop=True)
+               for name, frame in self.frames().items() if "base_id" in frame}
+        return replace(self, **own)
 
 
 def compute_indicators(ds: Dataset) -> Indicators:
@@ -195,14 +223,95 @@ def compute_indicators(ds: Dataset) -> Indicators:
     components = element_ids + [COVERAGE_COMPONENT]
     unknown, missing = set(weights.index) - set(components), set(components) - set(weights.index)
     if unknown or missing:
-        raise ValueError(f"weights.csv: unknown components {sorted(unknown)}, components without a weight {sorted(missing)}")
+        lines = dict(zip(ds.weights["component"], ds.weights.attrs.get("lines", [None] * len(ds.weights))))
+        issues = [DataIssue(ds.schemas["weights"].file, lines.get(c), "component",
+                            f"没有名为 {c!r} 的组成部分 (unknown component); 可用 {components}") for c in sorted(unknown)]
+        issues += [DataIssue(ds.schemas["weights"].file, None, "component",
+                             f"组成部分 {c!r} 没有权重 (component without a weight)") for c in sorted(missing)]
+        raise DataValidationError(issues)
     matrix = component_matrix(scores, coverage, components)
+    means = scores.groupby("element_id", sort=False)["score"].mean()
     composite, evidence_share = weighted_composite(matrix, weights)
     ranking = pd.DataFrame({"base_id": matrix.index, "composite": composite.to_numpy(),
                             "evidence_share": evidence_share.to_numpy(), "rank": rank_desc(composite).to_numpy()})
-    ranking["status"] = np.where(ranking["evidence_share"] >= settings.min_element_coverage, COMPOSITE_OK, COMPOSITE_THIN)
+    ranking["status"] = np.where(ranking["evidence_share"] >= settings.min_element_coverage,
+                                 CompositeStatus.OK.key, CompositeStatus.THIN.key)
     ranking = ranking.merge(robustness(matrix, weights, settings.robustness_draws, settings.robustness_seed), on="base_id")
     recs = recommendations(scores, ds.framework_actions, elements, settings.weak_gap, settings.max_recommendations,
                            settings.actions_per_recommendation)
-    return Indicators(settings=settings, scores=scores, coverage=coverage, matrix=matrix, ranking=ranking,
-                      recommendations=recs)
+    indicators = Indicators(settings=settings, scores=scores, coverage=coverage, ranking=ranking, recommendations=recs,
+                            element_means=pd.DataFrame({"element_id": means.index, "mean_score": means.to_numpy()}),
+                            base_count=len(base_ids))
+    check_indicators(indicators)
+    return indicators
+
+
+class IndicatorCheckError(ValueError):
+    """An indicator table broke its contract: a bug in the method, never a reader-facing result."""
+
+
+def check_indicators(ind: Indicators) -> None:
+    """The artifact's contract: unique keys, scores in 0–100 or missing, ranks 1…n, statuses from the enums."""
+    problems = []
+
+    def check(ok, what):
+        if not ok:
+            problems.append(what)
+
+    n = ind.base_count
+    for name, key in (("scores", ["base_id", "element_id"]), ("coverage", ["base_id", "class_id"]),
+                      ("ranking", ["base_id"]), ("recommendations", ["base_id", "priority"])):
+        frame = getattr(ind, name)
+        check(not frame.duplicated(key).any(), f"{name}: duplicate {key}")
+    check(ind.scores["score"].dropna().between(0, 100).all(), "scores.score outside 0–100")
+    check(ind.scores["status"].isin(EvidenceStatus.keys()).all(), "scores.status not an EvidenceStatus key")
+    check(ind.coverage["coverage"].dropna().between(0, 1).all(), "coverage.coverage outside 0–1")
+    check(ind.ranking["composite"].dropna().between(0, 100).all(), "ranking.composite outside 0–100")
+    check(ind.ranking["status"].isin(CompositeStatus.keys()).all(), "ranking.status not a CompositeStatus key")
+    for column in ("rank", "rank_p05", "rank_median", "rank_p95", "rank_loo_best", "rank_loo_worst", "rank_missing_zero"):
+        check(ind.ranking[column].between(1, n).all(), f"ranking.{column} outside 1…{n}")
+    check((ind.ranking["rank_p05"] <= ind.ranking["rank_p95"]).all(), "ranking: rank_p05 > rank_p95")
+    check(ind.recommendations["kind"].isin(RecommendationKind.keys()).all(), "recommendations.kind not a key")
+    check(len(ind.ranking) == n, f"ranking has {len(ind.ranking)} rows for {n} bases")
+    if problems:
+        raise IndicatorCheckError("指标结果不符合约定 (indicator tables broke their contract): " + "; ".join(problems))
+
+
+def write_indicators(ind: Indicators, folder: Path) -> list[Path]:
+    """Each table as CSV (UTF-8), as the data package publishes them."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, frame in ind.frames().items():
+        path = folder / f"{name}.csv"
+        write_if_changed(path, frame.to_csv(index=False, lineterminator="\n"))
+        written.append(path)
+    return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    """python -m dtbook.indicators --data DIR [--format csv|json]: print every indicator table."""
+    from .load import load_dataset
+
+    parser = argparse.ArgumentParser(prog="python -m dtbook.indicators", description=main.__doc__)
+    parser.add_argument("--data", type=Path, default=Path("data"), help="data folder (default: data)")
+    parser.add_argument("--format", choices=["csv", "json"], default="csv")
+    args = parser.parse_args(argv)
+    try:
+        ind = compute_indicators(load_dataset(args.data))
+    except DataValidationError as err:
+        print(err, file=sys.stderr)
+        return 1
+    if args.format == "json":
+        payload = {name: json.loads(frame.to_json(orient="records", force_ascii=False))
+                   for name, frame in ind.frames().items()}
+        payload["settings"] = ind.settings.__dict__
+        print(json.dumps(payload, ensure_ascii=False, indent=1))
+    else:
+        for name, frame in ind.frames().items():
+            print(f"# {name}")
+            print(frame.to_csv(index=False, lineterminator="\n"))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,16 +1,16 @@
 """Sphinx directives for numbered, downloadable tables and charts.
 
-Notebooks write a table's CSV or a chart's spec and images under ``_extra/downloads``
-and print a ``dt-table`` / ``dt-chart`` directive. Sphinx turns them into numbered
-tables and figures: docutils text nodes (so data is always escaped), an interactive
-vega chart in HTML drawn by the vendored bundle, and the PNG in the PDF.
+Notebooks write a table's CSV or a chart's spec and images under ``_extra/downloads``, with the
+caption, note and description in a ``.meta.json`` beside them, and print a ``dt-table`` /
+``dt-chart`` directive naming only the file. Sphinx turns them into numbered tables and figures:
+docutils text nodes (so data is always text, never markup), an interactive vega chart in HTML
+drawn by the vendored bundle, and the PNG in the PDF.
 """
 from __future__ import annotations
 
 import csv
 import re
 import json
-from html import escape
 from pathlib import Path
 
 from docutils import nodes
@@ -18,8 +18,10 @@ from docutils.parsers.rst import directives
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
 
-EXTRA_DIR = "_extra"
-BUNDLE_URL = "vendor/vega-bundle.js"
+from .paths import BUNDLE_URL, EXTRA_DIR
+
+META_SUFFIX = ".meta.json"
+STAMP_PLACEHOLDER = "<!--dt-edition-stamp-->"  # replaced at publishing, so a new fingerprint rewrites no page
 EXPORT_LABELS = {".csv": "CSV", ".xlsx": "XLSX", ".png": "PNG", ".svg": "SVG", ".json": "Vega-Lite JSON"}
 
 
@@ -40,33 +42,43 @@ def _site_path(directive: SphinxDirective, argument: str) -> tuple[str, Path]:
     return rel[len(EXTRA_DIR) + 1:], Path(path)
 
 
-def _caption(directive: SphinxDirective, parent: nodes.Element) -> None:
-    caption = directive.options.get("caption")
+def _meta(directive: SphinxDirective, stem: Path) -> dict[str, str]:
+    """Caption, note and description written beside the file by the notebook (plain text)."""
+    path = stem.with_name(stem.name + META_SUFFIX)
+    if not path.exists():
+        raise directive.error(f"caption file not found: {path}")
+    directive.env.note_dependency(str(path))
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _caption(meta: dict[str, str], parent: nodes.Element) -> None:
+    caption = meta.get("caption")
     if caption:
         node_type = nodes.title if isinstance(parent, nodes.table) else nodes.caption
         parent += node_type(caption, caption)
 
 
-def _note(directive: SphinxDirective) -> list[nodes.Node]:
-    text = directive.options.get("note")
+def _note(meta: dict[str, str]) -> list[nodes.Node]:
+    text = meta.get("note")
     return [nodes.paragraph(text, text, classes=["dt-note"])] if text else []
 
 
 class TableDirective(SphinxDirective):
-    """``dt-table /_extra/downloads/page/name.csv`` with :name:, :caption:, :note:."""
+    """``dt-table /_extra/downloads/page/name.csv`` with :name:; caption and note from name.meta.json."""
 
     required_arguments = 1
-    option_spec = {"name": directives.unchanged, "caption": directives.unchanged, "note": directives.unchanged}
+    option_spec = {"name": directives.unchanged}
 
     def run(self):
         site_path, path = _site_path(self, self.arguments[0])
         if not path.exists():
             raise self.error(f"table file not found: {path}")
-        with path.open(encoding="utf-8", newline="") as handle:
+        meta = _meta(self, path.with_suffix(""))
+        with path.open(encoding="utf-8-sig", newline="") as handle:
             rows = list(csv.reader(handle))
         header, body = rows[0], rows[1:]
         table = nodes.table(classes=["dt-table", "colwidths-given", "longtable"])  # longtable: may break across pages
-        _caption(self, table)
+        _caption(meta, table)
         group = nodes.tgroup(cols=len(header))
         table += group
         for width in _column_widths(header, body):
@@ -76,7 +88,7 @@ class TableDirective(SphinxDirective):
         self.add_name(table)
         stem = site_path.rsplit(".", 1)[0]
         files = [stem + suffix for suffix in (".csv", ".xlsx") if (path.with_suffix(suffix)).exists()]
-        return [table, *_note(self), dt_downloads(files=files)]
+        return [table, *_note(meta), dt_downloads(files=files)]
 
     @staticmethod
     def _row(cells: list[str]) -> nodes.row:
@@ -101,14 +113,12 @@ def _column_widths(header: list[str], body: list[list[str]]) -> list[int]:
 
 
 class ChartDirective(SphinxDirective):
-    """``dt-chart /_extra/downloads/page/name`` (no suffix) with :name:, :caption:, :alt:, :note:.
-
-    Expects name.vl.json (spec) and name.png; name.svg is offered for download when present.
+    """``dt-chart /_extra/downloads/page/name`` (no suffix) with :name:; caption, description and note
+    from name.meta.json. Expects name.vl.json (spec) and name.png; name.svg is offered for download.
     """
 
     required_arguments = 1
-    option_spec = {"name": directives.unchanged, "caption": directives.unchanged,
-                   "alt": directives.unchanged, "note": directives.unchanged}
+    option_spec = {"name": directives.unchanged}
 
     def run(self):
         site_stem, stem = _site_path(self, self.arguments[0])
@@ -116,18 +126,19 @@ class ChartDirective(SphinxDirective):
         for needed in (spec_file, png_file):
             if not needed.exists():
                 raise self.error(f"chart file not found: {needed}")
-        alt = self.options.get("alt", self.options.get("caption", ""))
+        meta = _meta(self, stem)
+        alt = meta.get("alt") or meta.get("caption", "")
         figure = nodes.figure(classes=["dt-chart"])
         figure += nodes.image(uri=self.arguments[0] + ".png", alt=alt, classes=["dt-chart-image"])
         figure += dt_vega(spec=spec_file.read_text(encoding="utf-8"), alt=alt)
-        _caption(self, figure)
-        description = self.options.get("alt")
+        _caption(meta, figure)
+        description = meta.get("alt")
         if description:
             figure += nodes.legend("", nodes.paragraph(description, description, classes=["dt-chart-description"]))
         self.add_name(figure)
         files = [site_stem + suffix for suffix in (".png", ".svg", ".vl.json")
                  if stem.with_name(stem.name + suffix).exists()]
-        return [figure, *_note(self), dt_downloads(files=files)]
+        return [figure, *_note(meta), dt_downloads(files=files)]
 
 
 class DropStaticChartImages(SphinxPostTransform):
@@ -179,9 +190,10 @@ def visit_vega_html(translator, node):
 
 
 def add_edition_stamp(app, pagename, templatename, context, doctree):
-    """Every HTML page says which edition and which data produced it."""
-    if app.config.dt_stamp and "body" in context:
-        context["body"] += f'<p class="dt-edition">{escape(app.config.dt_stamp)}</p>'
+    """Every HTML page says which edition and which data produced it: the publish step fills the
+    placeholder, so a new fingerprint costs a text replacement, not a rewrite of every page by Sphinx."""
+    if "body" in context:
+        context["body"] += f'<p class="dt-edition">{STAMP_PLACEHOLDER}</p>'
 
 
 LATEX_SPECIAL = {c: "\\" + c for c in "&%$#_{}"} | {"~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
@@ -229,8 +241,8 @@ def setup(app):
     app.add_directive("dt-table", TableDirective)
     app.add_directive("dt-chart", ChartDirective)
     app.add_post_transform(DropStaticChartImages)
-    app.add_config_value("dt_stamp", "", "html")
-    app.add_config_value("dt_source", "", "html")
+    app.add_config_value("dt_stamp", "", "")  # the PDF's title page only (LaTeX is always rebuilt whole)
+    app.add_config_value("dt_source", "", "")
     app.connect("config-inited", set_title_page)
     app.connect("build-finished", drop_icon_script)
     app.connect("html-page-context", add_edition_stamp)

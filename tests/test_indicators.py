@@ -5,6 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from dtbook.labels import EvidenceStatus, RecommendationKind
 from dtbook.indicators import (COVERAGE_COMPONENT, Settings, component_matrix, element_scores, rank_desc,
                                recommendations, robustness, taxonomy_coverage, weighted_composite)
 
@@ -21,9 +22,9 @@ def test_element_score_saturates_and_missing_stays_missing():
     assert scores.loc[("a", "y"), "score"] == pytest.approx(100 / 6)   # 1 of 6
     assert scores.loc[("b", "y"), "score"] == pytest.approx(50.0)      # 2+1 = 3 of 6
     assert math.isnan(scores.loc[("b", "x"), "score"])        # no evidence: missing, not zero
-    assert scores.loc[("b", "x"), "status"] == "无证据"
-    assert scores.loc[("a", "y"), "status"] == "证据单薄"     # 1 item < 2
-    assert scores.loc[("a", "x"), "status"] == "有证据"
+    assert scores.loc[("b", "x"), "status"] == EvidenceStatus.NONE.key
+    assert scores.loc[("a", "y"), "status"] == EvidenceStatus.THIN.key     # 1 item < 2
+    assert scores.loc[("a", "x"), "status"] == EvidenceStatus.OK.key
     assert scores.loc[("b", "x"), "items"] == 0
 
 
@@ -105,9 +106,9 @@ def test_recommendations_follow_weak_and_missing_elements():
     recs = recommendations(scores, actions, elements, weak_gap=10, limit=4, actions_each=2)
     a = recs[recs["base_id"] == "a"].reset_index(drop=True)
     assert list(a["element_id"]) == ["x", "y"]
-    assert a.loc[0, "kind"] == "短板" and "20" in a.loc[0, "trigger"] and "60" in a.loc[0, "trigger"]  # mean 60
+    assert a.loc[0, "kind"] == RecommendationKind.WEAK.key and "20" in a.loc[0, "trigger"] and "60" in a.loc[0, "trigger"]  # mean 60
     assert a.loc[0, "actions"] == "第一步；第二步"             # in report order, first two, no doubled stops
-    assert a.loc[1, "kind"] == "待核实"
+    assert a.loc[1, "kind"] == RecommendationKind.MISSING.key
     assert recs[recs["base_id"] == "b"].empty                 # 80 is above the mean
     assert len(recommendations(scores, actions, elements, weak_gap=10, limit=1).query("base_id == 'a'")) == 1
 

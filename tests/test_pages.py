@@ -3,8 +3,8 @@ import zlib
 
 import pandas as pd
 
-from dtbook.pages import taxonomy_layout
-from dtbook.publish import _png_with_text, md
+from dtbook.output import _png_with_text, md
+from dtbook.pages.taxonomy import taxonomy_layout
 from dtbook.sphinx_ext import _column_widths, latex_escape
 
 

@@ -1,8 +1,10 @@
 """What a notebook shows: numbered tables and charts with their download files, and safe text.
 
-Every table is written as CSV and XLSX, every chart as Vega-Lite JSON, PNG and SVG,
-under ``<site_dir>/_extra/downloads/<page>/``; the notebook prints a directive that
-the Sphinx extension turns into a numbered table or figure with download links.
+Every table is written as CSV and XLSX, every chart as Vega-Lite JSON, PNG and SVG, under
+``<site_dir>/_extra/downloads/<page>/``, each with a ``.meta.json`` holding its caption, note and
+description. The notebook prints a directive that names only the file: data text never enters MyST,
+so nothing in it (a ``#``, a line break, a backtick) can be read as markup or options. The Sphinx
+extension turns the directive into a numbered table or figure with download links.
 """
 from __future__ import annotations
 
@@ -10,17 +12,16 @@ import json
 import re
 import struct
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import altair as alt
 import pandas as pd
 import vl_convert as vlc
 
-from .load import Dataset
-from .sphinx_ext import EXTRA_DIR
-
-DOWNLOADS = "downloads"
+from .paths import DOWNLOADS, EXTRA_DIR
+META_SUFFIX = ".meta.json"  # caption, note and description of a table or chart, read by the Sphinx extension
+LABEL = re.compile(r"[a-z0-9][a-z0-9-]*")  # figure and table anchors: code-made, never data text
 PNG_SCALE = 3  # about 300 dpi at the printed size: sharp on slides and paper
 ASCII_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
 
@@ -32,8 +33,7 @@ def md(text) -> str:
     return ASCII_PUNCTUATION.sub(r"\\\1", " ".join(str(text).split()))
 
 
-def _option(value: str) -> str:
-    """A directive option value: one line, never read as markup by the extension."""
+def _one_line(value: str) -> str:
     return " ".join(str(value).split())
 
 
@@ -54,9 +54,10 @@ class Markdown:
 class Page:
     """One page's outputs: where its files go and the edition they belong to."""
 
-    dataset: Dataset
+    dataset: object  # Dataset or PageData: only its edition is read
     site_dir: Path
     page: str
+    params: dict = field(default_factory=dict)
 
     def __post_init__(self):
         self.site_dir = Path(self.site_dir)
@@ -80,11 +81,8 @@ class Page:
         csv_file = self.folder / f"{name}.csv"
         frame.to_csv(csv_file, index=False, encoding="utf-8")
         self._write_xlsx(frame, self.folder / f"{name}.xlsx", caption, source)
-        note = f"来源：{source}。{self.stamp}"
-        return Markdown(
-            f"```{{dt-table}} {self._directive_path(csv_file.name)}\n"
-            f":name: {name}\n:caption: {_option(caption)}\n:note: {_option(note)}\n```"
-        )
+        self._write_meta(name, caption=caption, note=f"来源：{source}。{self.stamp}")
+        return self._directive("dt-table", csv_file.name, name)
 
     def chart(self, chart: alt.TopLevelMixin, name: str, caption: str, alt_text: str, source: str) -> Markdown:
         """A numbered figure: interactive in HTML, a sharp PNG in the PDF, PNG/SVG downloads."""
@@ -95,11 +93,17 @@ class Page:
         (self.folder / f"{name}.png").write_bytes(_png_with_text(png, meta))
         svg = vlc.vegalite_to_svg(spec)
         (self.folder / f"{name}.svg").write_text(_svg_with_metadata(svg, meta), encoding="utf-8")
-        note = f"来源：{source}。{self.stamp}"
-        return Markdown(
-            f"```{{dt-chart}} {self._directive_path(name)}\n"
-            f":name: {name}\n:caption: {_option(caption)}\n:alt: {_option(alt_text)}\n:note: {_option(note)}\n```"
-        )
+        self._write_meta(name, caption=caption, alt=alt_text, note=f"来源：{source}。{self.stamp}")
+        return self._directive("dt-chart", name, name)
+
+    def _write_meta(self, name: str, **texts: str) -> None:
+        meta = {key: _one_line(value) for key, value in texts.items()}
+        (self.folder / f"{name}{META_SUFFIX}").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+
+    def _directive(self, directive: str, filename: str, name: str) -> Markdown:
+        if not LABEL.fullmatch(name):
+            raise ValueError(f"label {name!r} must match {LABEL.pattern}")
+        return Markdown(f"```{{{directive}}} {self._directive_path(filename)}\n:name: {name}\n```")
 
     def _write_xlsx(self, frame: pd.DataFrame, path: Path, caption: str, source: str) -> None:
         about = pd.DataFrame({"项目": ["表题", "来源", "版次"], "内容": [caption, source, self.stamp]})

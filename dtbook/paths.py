@@ -1,0 +1,18 @@
+"""Where things are: the project's folders and the site's fixed paths. Imports nothing heavy, so notebooks,
+the build and the Sphinx extension can all share it."""
+from __future__ import annotations
+
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent
+PROJECT = PACKAGE.parent
+NOTEBOOKS = PROJECT / "notebooks"
+TOC_FILE = PROJECT / "_toc.yml"
+CONFIG_FILE = PROJECT / "_config.yml"
+CITATION_FILE = PROJECT / "CITATION.cff"
+
+EXTRA_DIR = "_extra"  # copied into the site root by Sphinx (html_extra_path)
+DOWNLOADS = "downloads"  # <site>/downloads/<page>/: every table's and chart's files
+DATA_PACKAGE = "data"  # <site>/data/: the published data package
+BUNDLE_URL = "vendor/vega-bundle.js"  # the vendored chart library, site-relative
+PDF_NAME = "book.pdf"
