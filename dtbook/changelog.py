@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .fmt import is_missing
 from .indicators import Indicators
 from .load import Dataset
 
@@ -12,7 +13,7 @@ ADDED, REMOVED, CHANGED = "新增", "删除", "修改"
 def _cell(value) -> str:
     if isinstance(value, list):
         return ";".join(value)
-    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+    if is_missing(value):
         return ""
     return str(value)
 

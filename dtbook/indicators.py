@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .files import write_if_changed
+from .fmt import is_missing
 from .labels import CompositeStatus, EvidenceStatus, RecommendationKind
 from .load import DataIssue, DataValidationError, Dataset
 
@@ -74,9 +75,9 @@ def taxonomy_coverage(focus: pd.DataFrame, taxonomy: pd.DataFrame, base_ids: lis
     level = dict(zip(taxonomy["node_id"], taxonomy["level"]))
 
     def ancestor_at(node: str, wanted: int) -> str | None:
-        while node is not None and node is not pd.NA and level[node] > wanted:
+        while not is_missing(node) and level[node] > wanted:
             node = parent[node]
-        return node if node is not None and node is not pd.NA and level[node] == wanted else None
+        return node if not is_missing(node) and level[node] == wanted else None
 
     classes = taxonomy[taxonomy["level"] == 1]
     subclasses = taxonomy[taxonomy["level"] == 2].groupby("parent_id")["node_id"].apply(set).to_dict()

@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import hashlib
 import pickle
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
 
 from .indicators import Indicators
 from .load import Dataset
-from .registry import ALL, PageSpec
+from .registry import ALL, Inputs, PageSpec
 from .schema import TableSchema
 
 
@@ -42,7 +42,7 @@ class PageData:
         raise AttributeError(name)
 
     def __getitem__(self, name: str) -> pd.DataFrame:
-        return getattr(self, name)
+        return self.__getattr__(name)  # tables only: never a property such as edition
 
     @property
     def edition(self) -> dict:
@@ -69,6 +69,7 @@ class PageInputs:
     indicators: Indicators | None = None
     previous: PageData | None = None
     previous_indicators: Indicators | None = None
+    warnings: list[str] = field(default_factory=list)
     digest: str = field(default="", compare=False)
 
 
@@ -92,11 +93,15 @@ def page_inputs(spec: PageSpec, ds: Dataset, indicators: Indicators,
     """Cut a page's inputs and compute their digest (the part of its cache key that is data)."""
     params = dict(spec.params)
     base_id = params.get("base_id")
+    if spec.inputs.previous and previous is None:  # nothing to compare with: the page only says so
+        spec = replace(spec, inputs=Inputs())
     bundle = PageInputs(spec.page, params, _cut(ds, spec, base_id))
     if spec.inputs.indicators == "all":
         bundle.indicators = indicators
     elif spec.inputs.indicators == "own":
         bundle.indicators = indicators.for_base(base_id)
+    if spec.inputs.warnings:
+        bundle.warnings = [str(issue) for issue in ds.warnings]
     if spec.inputs.previous and previous is not None:
         old, old_indicators = previous
         bundle.previous = PageData(spec.page, dict(old.tables), old.schemas, None, old.fingerprint)
@@ -107,6 +112,7 @@ def page_inputs(spec: PageSpec, ds: Dataset, indicators: Indicators,
         if value is not None:
             parts.extend(_frame_text(f"{label}.{name}", frame) for name, frame in value.frames().items())
             parts.append(repr(value.settings))
+    parts.extend(f"warning {w}" for w in bundle.warnings)
     if bundle.previous is not None:
         parts.append(f"previous {bundle.previous.fingerprint_value}")
     bundle.digest = hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()

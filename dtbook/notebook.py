@@ -16,6 +16,7 @@ class PageContext:
     params: dict
     previous: PageData | None
     previous_indicators: Indicators | None
+    warnings: list[str]
 
 
 def open_page(inputs: str, site_dir: str) -> PageContext:
@@ -25,4 +26,5 @@ def open_page(inputs: str, site_dir: str) -> PageContext:
                            " / notebooks are run by the build, which sets `inputs` and `site_dir`")
     bundle = read_inputs(inputs)
     page = Page(bundle.data, site_dir, bundle.page, bundle.params)
-    return PageContext(bundle.data, bundle.indicators, page, bundle.params, bundle.previous, bundle.previous_indicators)
+    return PageContext(bundle.data, bundle.indicators, page, bundle.params, bundle.previous, bundle.previous_indicators,
+                       bundle.warnings)

@@ -19,6 +19,7 @@ import altair as alt
 import pandas as pd
 import vl_convert as vlc
 
+from .fmt import is_missing
 from .paths import DOWNLOADS, EXTRA_DIR
 META_SUFFIX = ".meta.json"  # caption, note and description of a table or chart, read by the Sphinx extension
 LABEL = re.compile(r"[a-z0-9][a-z0-9-]*")  # figure and table anchors: code-made, never data text
@@ -28,7 +29,7 @@ ASCII_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
 
 def md(text) -> str:
     """Data text made safe for MyST: every markup character is shown as itself."""
-    if text is None or text is pd.NA or (isinstance(text, float) and text != text):
+    if is_missing(text):
         return ""
     return ASCII_PUNCTUATION.sub(r"\\\1", " ".join(str(text).split()))
 

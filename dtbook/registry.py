@@ -15,7 +15,7 @@ from .paths import NOTEBOOKS, TOC_FILE
 ALL = "all"
 BASE_GLOB = "book/bases/*"
 REGISTRY_KEYS = {"inputs", "each", "notebook"}
-INPUT_KEYS = {"reads", "own_rows", "indicators", "previous"}
+INPUT_KEYS = {"reads", "own_rows", "indicators", "previous", "warnings"}
 ALWAYS_READ = ("edition", "report_sections")  # every page prints the edition and cites report sections
 
 
@@ -29,6 +29,7 @@ class Inputs:
     own_rows: tuple[str, ...] = ()
     indicators: str | None = None  # None, "all" or "own"
     previous: bool = False
+    warnings: bool = False  # the data's warnings (odd but possible values), as the loader reports them
 
     def tables(self, known: list[str]) -> list[str]:
         """Every table this page sees, whole or in part, in schema order."""
@@ -70,7 +71,8 @@ def _inputs(raw: dict | None, where: str, tables: list[str]) -> Inputs:
     if raw.get("indicators") not in (None, "all", "own"):
         raise RegistryError(f"_toc.yml, {where}: indicators must be all or own")
     return Inputs(reads=ALL if reads == ALL else tuple(reads), own_rows=tuple(raw.get("own_rows", [])),
-                  indicators=raw.get("indicators"), previous=bool(raw.get("previous", False)))
+                  indicators=raw.get("indicators"), previous=bool(raw.get("previous", False)),
+                  warnings=bool(raw.get("warnings", False)))
 
 
 def _notebook(name: str, where: str) -> Path:

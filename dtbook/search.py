@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from .files import write_if_changed
 from .load import Dataset
 
 FREQUENCY = 100000  # far above jieba's own words, so a listed name wins over its pieces
@@ -26,5 +27,4 @@ def search_terms(ds: Dataset) -> list[str]:
 def write_search_dictionary(ds: Dataset, path: Path) -> None:
     """One "term frequency tag" line per term; the file is left alone (and its mtime kept) when unchanged."""
     text = "".join(f"{term} {FREQUENCY} n\n" for term in search_terms(ds))
-    if not path.exists() or path.read_text(encoding="utf-8") != text:
-        path.write_text(text, encoding="utf-8")
+    write_if_changed(path, text)

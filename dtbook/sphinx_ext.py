@@ -9,6 +9,7 @@ drawn by the vendored bundle, and the PNG in the PDF.
 from __future__ import annotations
 
 import csv
+from html import escape as html_escape
 import re
 import json
 from pathlib import Path
@@ -196,8 +197,15 @@ def add_edition_stamp(app, pagename, templatename, context, doctree):
         context["body"] += f'<p class="dt-edition">{STAMP_PLACEHOLDER}</p>'
 
 
+def escape_print_title(app, pagename, templatename, context, doctree):
+    """sphinx-book-theme puts the page title's plain text into its print header unescaped (`pagetitle`, from
+    title.astext()); a title that contains markup would become live HTML. Runs after the theme's handler."""
+    if "pagetitle" in context:
+        context["pagetitle"] = html_escape(str(context["pagetitle"]))
+
+
 LATEX_SPECIAL = {c: "\\" + c for c in "&%$#_{}"} | {"~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
-                                                     "\\": r"\textbackslash{}"}
+                                                     "\\": r"\textbackslash{}", "`": r"\textasciigrave{}"}
 
 
 def latex_escape(text: str) -> str:
@@ -246,4 +254,5 @@ def setup(app):
     app.connect("config-inited", set_title_page)
     app.connect("build-finished", drop_icon_script)
     app.connect("html-page-context", add_edition_stamp)
+    app.connect("html-page-context", escape_print_title, priority=900)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,12 +1,29 @@
-"""Shared fixtures: a writable copy of the project's data folder, and a CSV cell editor."""
+"""Shared fixtures: writable data copies, a CSV cell editor, and the one published site (with its PDF)
+that the site, PDF and browser tests all read. That site is built from the project's data with hostile
+text planted in it, so every output path is checked against markup, MyST, LaTeX and file-reading tricks."""
 import csv
 import shutil
 from pathlib import Path
 
 import pytest
 
+from dtbook import load_dataset
+from dtbook.build import build
+
 PROJECT = Path(__file__).resolve().parent.parent
 DATA = PROJECT / "data"
+
+# Planted in the shared site's data: each must be published as the literal text it is.
+HOSTILE_NAME = "中关村软件园<img src=x onerror=alert(1)> #1 `{raw}` $x$"
+HOSTILE_SHORT = "中关村<b>粗</b>"
+HOSTILE_EDITION = "2026 年版 #2 {sub}`x`"
+HOSTILE_PROFILE = ("概述\n```{literalinclude} ../../../../../../../../etc/passwd\n```\n"
+                   "```{raw} html\n<script>window.pwned=2</script>\n```\n{download}`/etc/passwd`")
+HOSTILE_SCRIPT = "<script>window.pwned=1</script>"
+HOSTILE_INDUSTRY = "区块链</script><script>window.pwned=3</script>"
+HOSTILE_POLICY = r"\input{/etc/passwd} 100% $\$ ~^ _{x}"
+WARNED_LINE = 4  # key_figures.csv line whose value is written in full-width digits
+FULL_WIDTH = str.maketrans("0123456789.", "０１２３４５６７８９．")
 
 
 def copy_project_data(target: Path) -> Path:
@@ -47,3 +64,37 @@ def append_row(path: Path, values: dict[str, str]) -> int:
     rows.append([values.get(column, "") for column in rows[0]])
     write_rows(path, rows)
     return len(rows)
+
+
+def line_of(path: Path, column: str, value: str) -> int:
+    """Line of the first row whose column holds value."""
+    rows = read_rows(path)
+    return next(i for i, row in enumerate(rows, start=1) if i > 1 and row[rows[0].index(column)] == value)
+
+
+def plant_hostile_text(data: Path) -> None:
+    line = line_of(data / "bases.csv", "base_id", "zhongguancun")
+    set_cell(data / "bases.csv", line, "name", HOSTILE_NAME)
+    set_cell(data / "bases.csv", line, "short_name", HOSTILE_SHORT)
+    set_cell(data / "bases.csv", line, "profile", HOSTILE_PROFILE)
+    set_cell(data / "edition.csv", 2, "edition", HOSTILE_EDITION)
+    set_cell(data / "measures.csv", line_of(data / "measures.csv", "base_id", "zhongguancun"), "description",
+             "含有标记的文字 " + HOSTILE_SCRIPT)
+    hainan = data / "focus_industries.csv"
+    set_cell(hainan, line_of(hainan, "industry", "区块链"), "industry", HOSTILE_INDUSTRY)
+    set_cell(data / "policies.csv", line_of(data / "policies.csv", "base_id", "zhongguancun"), "title", HOSTILE_POLICY)
+    # a spreadsheet habit the loader accepts with a warning: the same number in full-width digits
+    value = cell(data / "key_figures.csv", WARNED_LINE, "value")
+    set_cell(data / "key_figures.csv", WARNED_LINE, "value", value.translate(FULL_WIDTH))
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory):
+    """The published site (HTML and PDF) of one build of the project's data with hostile text planted."""
+    root = tmp_path_factory.mktemp("site")
+    data = copy_project_data(root / "data")
+    plant_hostile_text(data)
+    report = build(data, root / "out", with_pdf=True)
+    ds = load_dataset(data)
+    return {"dir": root / "out" / "site", "data": data, "ds": ds, "report": report, "out": root / "out",
+            "base": ds.base_ids()[0]}

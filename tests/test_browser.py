@@ -1,7 +1,8 @@
 """The reader's experience in a real browser: Debian's Chromium driven by Playwright against the site
 built from a copy of the data and served on 127.0.0.1, with every request for another host refused.
-One build, one server and one browser serve every test in this module. Playwright never downloads a
-browser here; axe-core comes from tests/browser (npm ci)."""
+The site is the shared build of tests/conftest.py (with hostile text planted in its data); one server
+and one browser serve every test in this module. Playwright never downloads a browser here; axe-core
+comes from tests/browser (npm ci)."""
 import functools
 import re
 import threading
@@ -12,10 +13,10 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import sync_playwright
 
-from conftest import PROJECT, copy_project_data
-from dtbook import load_dataset
-from dtbook.build import build
-from dtbook.sphinx_ext import BUNDLE_URL
+from conftest import HOSTILE_NAME, PROJECT
+from dtbook.paths import BUNDLE_URL
+
+pytestmark = pytest.mark.browser
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -37,16 +38,6 @@ class QuietHandler(SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    root = tmp_path_factory.mktemp("browser")
-    data = root / "data"
-    copy_project_data(data)
-    build(data, root / "out", with_pdf=False)
-    ds = load_dataset(data)
-    return {"dir": root / "out" / "site", "out": root / "out", "ds": ds, "base": ds.base_ids()[0]}
-
-
-@pytest.fixture(scope="module")
 def url(site):
     """Site path -> address on a local server."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(site["dir"])))
@@ -63,7 +54,13 @@ def left_the_machine():
 
 
 @pytest.fixture(scope="module")
-def new_page(left_the_machine):
+def dialogs():
+    """Every alert, confirm or prompt a page opened: planted script that ran would show here."""
+    return []
+
+
+@pytest.fixture(scope="module")
+def new_page(left_the_machine, dialogs):
     """Pages in fresh browser contexts where only 127.0.0.1 answers."""
     def route(route):
         if urlsplit(route.request.url).hostname == "127.0.0.1":
@@ -78,7 +75,9 @@ def new_page(left_the_machine):
         def make(**options):
             context = browser.new_context(**options)
             context.route("**/*", route)
-            return context.new_page()
+            page = context.new_page()
+            page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+            return page
 
         yield make
         browser.close()
@@ -269,3 +268,25 @@ def test_chart_library_loads_once_from_its_own_file_and_only_where_needed(site, 
         inline = page.eval_on_selector_all("script:not([src])", """scripts => scripts
             .filter(s => !s.type || /javascript|module/.test(s.type)).map(s => s.textContent.length)""")
         assert max(inline) < INLINE_SCRIPT_LIMIT, path
+
+
+def test_planted_markup_never_runs_on_pages_or_in_search_results(site, url, page, dialogs):
+    """The shared site's data carries <img onerror>, <script> and </script> in a base name, a profile, a
+    measure and an industry: on the base page, the overview (charts) and the search results for the base's
+    name, none of it may become an element or run."""
+    pages = [f"book/bases/{site['base']}.html", "book/overview.html", f"search.html?q={quote('中关村软件园')}"]
+    for path in pages:
+        visit(page, url(path))
+        if path.startswith("search"):
+            page.wait_for_function("document.querySelectorAll('#search-results ul.search li').length > 0",
+                                   timeout=15_000)
+        planted = page.evaluate("""() => ({
+            pwned: [window.pwned, window.pwned2, window.pwned3].filter(v => v !== undefined),
+            images: [...document.querySelectorAll('img')].filter(i => i.getAttribute('src') === 'x').length,
+            handlers: [...document.querySelectorAll('*')].filter(e => (e.getAttribute('onerror') || '').includes('alert')).length,
+            bold: [...document.querySelectorAll('b')].filter(b => b.textContent === '粗').length})""")
+        assert planted == {"pwned": [], "images": 0, "handlers": 0, "bold": 0}, (path, planted)
+        if path.startswith("search"):
+            titles = page.eval_on_selector_all("#search-results ul.search li a", "as => as.map(a => a.textContent)")
+            assert any(HOSTILE_NAME in title for title in titles), titles
+    assert dialogs == []

@@ -1,4 +1,5 @@
 """Citation metadata: CITATION.cff against the Citation File Format schema, and the ready-made citations."""
+import pytest
 import json
 from pathlib import Path
 
@@ -9,6 +10,8 @@ import yaml
 from conftest import PROJECT
 from dtbook import load_dataset
 from dtbook.citation import bib_key, policies_bibtex, publication_citation, read_citation
+
+pytestmark = pytest.mark.unit
 
 # Schema of Citation File Format 1.2.0 (CC-BY-4.0), as shipped in the cffconvert 2.0.0 wheel.
 CFF_SCHEMA = Path(__file__).parent / "schemas" / "citation-file-format-1.2.0.json"

@@ -9,6 +9,8 @@ from dtbook.labels import EvidenceStatus, RecommendationKind
 from dtbook.indicators import (COVERAGE_COMPONENT, Settings, component_matrix, element_scores, rank_desc,
                                recommendations, robustness, taxonomy_coverage, weighted_composite)
 
+pytestmark = pytest.mark.unit
+
 
 def evidence(rows):
     return pd.DataFrame(rows, columns=["evidence_id", "base_id", "element_id", "strength"])
@@ -119,3 +121,26 @@ def test_settings_read_from_table():
                           "value": [6, 2, 0.6, 100, 1, 10, 3, 2]})
     settings = Settings.from_table(table)
     assert settings.saturation == 6.0 and settings.robustness_draws == 100 and settings.max_recommendations == 3
+
+
+def test_indicators_command_prints_every_table_for_a_data_folder():
+    import json
+    import subprocess
+    import sys
+
+    from conftest import DATA, PROJECT
+
+    printed = subprocess.run([sys.executable, "-m", "dtbook.indicators", "--data", str(DATA), "--format", "json"],
+                             cwd=PROJECT, capture_output=True, text=True, check=True).stdout
+    tables = json.loads(printed)
+    assert set(tables) == {"scores", "coverage", "ranking", "recommendations", "element_means", "settings"}
+    ranking = pd.DataFrame(tables["ranking"])
+    bases = pd.read_csv(DATA / "bases.csv")
+    assert sorted(ranking["base_id"]) == sorted(bases["base_id"])
+    by_composite = ranking.sort_values("composite", ascending=False)["rank"].tolist()
+    assert by_composite == sorted(by_composite) and by_composite[0] == 1  # 1 = highest composite
+    scores = pd.DataFrame(tables["scores"])
+    assert len(scores) == len(bases) * len(pd.read_csv(DATA / "framework_elements.csv"))
+    csv_out = subprocess.run([sys.executable, "-m", "dtbook.indicators", "--data", str(DATA)], cwd=PROJECT,
+                             capture_output=True, text=True, check=True).stdout
+    assert "# ranking\n" in csv_out and "# recommendations\n" in csv_out

@@ -7,6 +7,8 @@ import pytest
 from conftest import append_row, cell, read_rows, set_cell, write_rows
 from dtbook import DataValidationError, load_dataset
 
+pytestmark = pytest.mark.unit
+
 
 def issues_of(data_dir):
     with pytest.raises(DataValidationError) as caught:

@@ -1,4 +1,5 @@
 """Small pieces of page building checked by hand: escaping, the icicle layout, table widths, PNG metadata."""
+import pytest
 import zlib
 
 import pandas as pd
@@ -6,6 +7,8 @@ import pandas as pd
 from dtbook.output import _png_with_text, md
 from dtbook.pages.taxonomy import taxonomy_layout
 from dtbook.sphinx_ext import _column_widths, latex_escape
+
+pytestmark = pytest.mark.unit
 
 
 def test_md_shows_markup_as_text():

@@ -2,17 +2,25 @@
 
 One output folder is shared by the tests of this module, in order: a clean build, then rebuilds."""
 import hashlib
+import json
+import os
 import shutil
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import nbformat
 import pandas as pd
 import pytest
 
-from conftest import append_row, cell, copy_project_data, read_rows, set_cell, write_rows
-import dtbook.build as build_module
+import dtbook.registry as registry
+from conftest import PROJECT, append_row, cell, copy_project_data, line_of, read_rows, set_cell, write_rows
 from dtbook import load_dataset
 from dtbook.build import BuildError, build
+from dtbook.paths import NOTEBOOKS
+
+pytestmark = pytest.mark.build
 
 
 def tree_digest(folder: Path) -> dict[str, str]:
@@ -39,7 +47,7 @@ def copy_data(workspace, name: str) -> Path:
 def test_clean_build_executes_every_page(workspace):
     report = workspace["first"]
     assert report.status == "built" and not report.reused
-    pages = [p for p in build_module.NOTEBOOKS.glob("*.ipynb") if p.name != "base.ipynb"]
+    pages = [p for p in NOTEBOOKS.glob("*.ipynb") if p.name != "base.ipynb"]
     assert len(report.executed) == len(pages) + len(pd.read_csv(workspace["data"] / "bases.csv"))
 
 
@@ -79,6 +87,8 @@ def test_bad_data_stops_the_build_and_leaves_the_site_untouched(workspace, corru
     for needle in expected:
         assert needle in str(caught.value)
     assert tree_digest(workspace["out"] / "site") == before
+    report = json.loads((workspace["out"] / "build-report.json").read_text(encoding="utf-8"))
+    assert report["status"] == "failed" and expected[0] in report["message"]  # describes this attempt
 
 
 def test_all_problems_are_reported_in_one_run(workspace):
@@ -93,24 +103,32 @@ def test_all_problems_are_reported_in_one_run(workspace):
 def test_data_that_breaks_the_indicators_is_refused(workspace):
     before = tree_digest(workspace["out"] / "site")
     data = copy_data(workspace, "bad-weights")
-    append_row(data / "weights.csv", {"component": "no_such_component", "weight": "1", "rationale": "测试"})
-    with pytest.raises(BuildError, match="no_such_component"):
+    line = append_row(data / "weights.csv", {"component": "no_such_component", "weight": "1", "rationale": "测试"})
+    with pytest.raises(BuildError, match="no_such_component") as caught:
         build(data, workspace["out"], with_pdf=False)
+    assert f"weights.csv, 第 {line} 行" in str(caught.value) and "component" in str(caught.value)
     assert tree_digest(workspace["out"] / "site") == before
 
 
-def test_notebook_error_names_notebook_and_cell_and_publishes_nothing(workspace, tmp_path, monkeypatch):
+def errata_with_cell(tmp_path, monkeypatch, cell) -> int:
+    """The build's notebooks, with cell appended to errata.ipynb; returns the notebook's number of cells."""
     notebooks = tmp_path / "notebooks"
-    shutil.copytree(build_module.NOTEBOOKS, notebooks)
+    shutil.copytree(NOTEBOOKS, notebooks)
     broken = nbformat.read(notebooks / "errata.ipynb", as_version=4)
-    broken.cells.append(nbformat.v4.new_code_cell("raise RuntimeError('故意的错误')"))
+    broken.cells.append(cell)
     nbformat.write(broken, notebooks / "errata.ipynb")
-    monkeypatch.setattr(build_module, "NOTEBOOKS", notebooks)
+    monkeypatch.setattr(registry, "NOTEBOOKS", notebooks)
+    return len(broken.cells)
+
+
+def test_notebook_error_names_notebook_and_cell_and_publishes_nothing(workspace, tmp_path, monkeypatch):
+    cells = errata_with_cell(tmp_path, monkeypatch, nbformat.v4.new_code_cell("raise RuntimeError('故意的错误')"))
     before = tree_digest(workspace["out"] / "site")
     with pytest.raises(BuildError) as caught:
         build(workspace["data"], workspace["out"], with_pdf=False)
     message = str(caught.value)
-    assert "notebooks/errata.ipynb" in message and f"cell {len(broken.cells) - 1} (raise RuntimeError" in message
+    # counted as a reader counts the template's cells: the appended cell is the last one, numbered from 1
+    assert "notebooks/errata.ipynb" in message and f"cell {cells} (raise RuntimeError" in message
     assert "RuntimeError: 故意的错误" in message
     assert tree_digest(workspace["out"] / "site") == before
 
@@ -145,3 +163,79 @@ def test_new_base_is_added_by_data_alone_with_a_changelog(workspace):
     assert "入驻企业数" in changelog or "xian-f01" in changelog
     nav = (site / "book" / "overview.html").read_text(encoding="utf-8")
     assert "bases/xian.html" in nav
+
+
+def test_render_failure_names_the_page_and_the_log_not_a_traceback(workspace, tmp_path, monkeypatch):
+    errata_with_cell(tmp_path, monkeypatch, nbformat.v4.new_markdown_cell("见 {doc}`没有这一页 </book/no-such-page>`。"))
+    before = tree_digest(workspace["out"] / "site")
+    with pytest.raises(BuildError) as caught:
+        build(workspace["data"], workspace["out"], with_pdf=False)
+    message = str(caught.value)
+    assert "页面 errata" in message and "no-such-page" in message and "Traceback" not in message
+    assert str(workspace["out"] / "logs" / "html.log") in message
+    assert tree_digest(workspace["out"] / "site") == before
+
+
+def test_a_second_build_on_the_same_folder_stops_at_once(workspace):
+    """Two builds on one output folder: the second refuses at once, the first finishes and publishes."""
+    data = copy_data(workspace, "concurrent")
+    set_cell(data / "key_figures.csv", 2, "value", "77")
+    command = [sys.executable, "-m", "dtbook.build", "--data", str(data), "--out", str(workspace["out"]), "--no-pdf"]
+    first = subprocess.Popen(command, cwd=PROJECT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    report = workspace["out"] / "build-report.json"
+    deadline = time.time() + 60
+    while time.time() < deadline and json.loads(report.read_text(encoding="utf-8"))["pid"] != first.pid:
+        time.sleep(0.1)
+    started = time.perf_counter()
+    second = subprocess.run(command, cwd=PROJECT, capture_output=True, text=True)
+    assert second.returncode == 1 and time.perf_counter() - started < 15
+    assert "正被另一次构建使用" in second.stderr and f"pid {first.pid}" in second.stderr
+    assert "Traceback" not in second.stderr
+    out, err = first.communicate(timeout=300)
+    assert first.returncode == 0, err
+    assert json.loads(report.read_text(encoding="utf-8"))["status"] == "built"
+    figures = pd.read_csv(workspace["out"] / "site" / "downloads" / "overview" / "tbl-key-figures.csv")
+    assert "77" in figures["数值"].astype(str).tolist()
+
+
+def test_an_unwritable_output_folder_is_named_in_the_message(workspace, tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    with pytest.raises(BuildError, match="无法写入输出目录") as caught:
+        build(workspace["data"], blocker / "out", with_pdf=False)
+    assert str(blocker / "out") in str(caught.value) and "Traceback" not in str(caught.value)
+
+
+def test_an_immutable_output_folder_is_refused_before_any_work(workspace, tmp_path):
+    out = tmp_path / "locked"
+    out.mkdir()
+    if subprocess.run(["chattr", "+i", str(out)], capture_output=True).returncode != 0:
+        pytest.fail("chattr +i is not supported here; this test needs an ext4-like file system")
+    try:
+        started = time.perf_counter()
+        with pytest.raises(BuildError, match="无法写入输出目录") as caught:
+            build(workspace["data"], out, with_pdf=False)
+        assert time.perf_counter() - started < 10 and "Operation not permitted" in str(caught.value)
+    finally:
+        subprocess.run(["chattr", "-i", str(out)], check=True)
+
+
+def test_a_removed_base_leaves_nothing_of_it_published(workspace, tmp_path):
+    """The published site is a function of the data: rebuilding without a base into a used folder gives
+    exactly the files of a clean build of the same data."""
+    data = copy_data(workspace, "without-dalian")
+    for table in ("bases", "base_locations", "policies", "measures", "key_figures", "focus_industries", "evidence"):
+        rows = read_rows(data / f"{table}.csv")
+        column = rows[0].index("base_id")
+        write_rows(data / f"{table}.csv", [rows[0]] + [r for r in rows[1:] if r[column] != "dalian"])
+    build(data, workspace["out"], with_pdf=False)
+    clean = tmp_path / "clean"
+    build(data, clean, with_pdf=False)
+    reused, fresh = workspace["out"] / "site", clean / "site"
+    files = lambda site: sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file())
+    assert files(reused) == files(fresh)
+    assert not any("dalian" in name for name in files(reused))
+    for path in (reused / "book").rglob("*.html"):
+        assert "bases/dalian" not in path.read_text(encoding="utf-8"), path
+    releases = list((workspace["out"] / "releases").iterdir())
+    assert len(releases) == 1 and reused.resolve() == releases[0].resolve()

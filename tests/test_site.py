@@ -1,37 +1,25 @@
-"""End to end: build the site (and PDF) from a copy of the data into a temporary folder and read what a
-reader gets. One build serves every test in this module."""
+"""End to end: the published site and PDF of the shared build (tests/conftest.py), read as a reader gets them."""
+import html
 import json
 import re
+import subprocess
 import zipfile
 
 import pandas as pd
 import pytest
 
-from conftest import copy_project_data, set_cell
-from dtbook import load_dataset
-from dtbook.build import build
+from conftest import HOSTILE_SCRIPT
 
-INJECTED = '<script>window.pwned=1</script>'
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    """The published site of a build whose data carries markup in a text field."""
-    root = tmp_path_factory.mktemp("site")
-    data = root / "data"
-    copy_project_data(data)
-    set_cell(data / "measures.csv", 2, "description", "含有标记的文字 " + INJECTED)
-    report = build(data, root / "out", with_pdf=True)
-    return {"dir": root / "out" / "site", "data": data, "ds": load_dataset(data), "report": report, "out": root / "out"}
+pytestmark = pytest.mark.build
 
 
 def page(site, name: str) -> str:
     return (site["dir"] / "book" / f"{name}.html").read_text(encoding="utf-8")
 
 
-def visible_text(html: str) -> str:
-    html = re.sub(r"<script.*?</script>", " ", html, flags=re.S)
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+def visible_text(markup: str) -> str:
+    markup = re.sub(r"<script.*?</script>", " ", markup, flags=re.S)
+    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", markup)))
 
 
 def test_build_executed_every_page(site):
@@ -84,8 +72,8 @@ def test_no_page_loads_anything_from_the_network(site):
 
 
 def test_text_from_data_is_escaped(site):
-    html = page(site, f"bases/{site['ds'].measures.iloc[0]['base_id']}")
-    assert INJECTED not in html
+    html = page(site, f"bases/{site['base']}")
+    assert HOSTILE_SCRIPT not in html
     assert "&lt;script&gt;window.pwned=1&lt;/script&gt;" in html
 
 
@@ -132,9 +120,16 @@ def test_chart_downloads_carry_source_and_edition(site):
 def test_data_package_describes_every_table(site):
     ds = site["ds"]
     package = json.loads((site["dir"] / "data" / "datapackage.json").read_text(encoding="utf-8"))
-    assert {r["name"] for r in package["resources"]} == set(ds.schemas)
+    data = [r for r in package["resources"] if not r["path"].startswith("indicators/")]
+    assert {r["name"] for r in data} == set(ds.schemas)
+    indicators = [r for r in package["resources"] if r["path"].startswith("indicators/")]
+    assert {r["path"] for r in indicators} == {"indicators/scores.csv", "indicators/coverage.csv", "indicators/ranking.csv",
+                                               "indicators/recommendations.csv", "indicators/element_means.csv"}
+    ranking = pd.read_csv(site["dir"] / "data" / "indicators" / "ranking.csv")
+    assert len(ranking) == len(ds.bases)  # published ranks follow the published composites, 1 = highest
+    assert ranking["rank"].tolist() == ranking["composite"].rank(ascending=False, method="min").astype(int).tolist()
     assert package["fingerprint"] == ds.fingerprint and package["licenses"]
-    for resource in package["resources"]:
+    for resource in data:
         table = pd.read_csv(site["dir"] / "data" / resource["path"], keep_default_na=False)
         assert len(table) == resource["rows"] == len(ds[resource["name"]])
         assert [f["name"] for f in resource["schema"]["fields"]] == list(table.columns)
@@ -164,6 +159,7 @@ def test_sidebar_lists_bases_in_data_order(site):
     assert positions == sorted(positions)
 
 
+@pytest.mark.pdf
 def test_site_links_the_pdf(site):
     assert 'href="../pdf/book.pdf"' in page(site, "index")
     assert (site["dir"] / "pdf" / "book.pdf").read_bytes().startswith(b"%PDF")
@@ -173,7 +169,6 @@ def test_site_links_the_pdf(site):
 
 @pytest.fixture(scope="module")
 def pdf_text(site):
-    import subprocess
     pdf = site["dir"] / "pdf" / "book.pdf"
     text = subprocess.run(["pdftotext", "-raw", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     return text
@@ -183,6 +178,7 @@ def squeeze(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
+@pytest.mark.pdf
 def test_pdf_holds_bases_framework_and_taxonomy_in_chinese(site, pdf_text):
     ds, flat = site["ds"], squeeze(pdf_text)
     for name in ds.bases["name"]:
@@ -193,6 +189,7 @@ def test_pdf_holds_bases_framework_and_taxonomy_in_chinese(site, pdf_text):
     assert not missing
 
 
+@pytest.mark.pdf
 def test_pdf_title_page_names_source_edition_and_fingerprint(site, pdf_text):
     first_page = squeeze(pdf_text.split("\f")[0])
     ds = site["ds"]
@@ -201,6 +198,7 @@ def test_pdf_title_page_names_source_edition_and_fingerprint(site, pdf_text):
     assert squeeze(ds.edition["edition"]) in first_page
 
 
+@pytest.mark.pdf
 def test_pdf_has_a_plausible_length_and_table_of_contents(site, pdf_text):
     pages = pdf_text.split("\f")
     assert 60 < len(pages) < 1000
@@ -212,8 +210,8 @@ def test_pdf_has_a_plausible_length_and_table_of_contents(site, pdf_text):
     assert len(re.findall(r"图 \d+\.\d+:", pdf_text)) >= 10 and len(re.findall(r"表 \d+\.\d+:", pdf_text)) >= 30
 
 
+@pytest.mark.pdf
 def test_pdf_uses_embedded_cjk_fonts_without_missing_glyphs(site):
-    import subprocess
     fonts = subprocess.run(["pdffonts", str(site["dir"] / "pdf" / "book.pdf")], capture_output=True, text=True,
                            check=True).stdout.splitlines()[2:]
     assert any("NotoSerifCJK" in line for line in fonts) and any("NotoSansCJK" in line for line in fonts)

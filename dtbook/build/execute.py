@@ -1,10 +1,12 @@
-"""Execute: run each page's notebook with papermill into its cache entry, reusing entries whose key exists."""
+"""Execute: run each page's notebook with papermill into its cache entry, reusing entries whose key exists.
+
+`workers` notebooks run at once, each worker in its own warm kernel that is reset to a clean namespace before
+every notebook and replaced after any failure (see dtbook.build.kernels)."""
 from __future__ import annotations
 
 import os
 import shutil
 import sys
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -14,6 +16,7 @@ import papermill
 from ..inputs import write_inputs
 from ..output import md
 from ..paths import PROJECT
+from .kernels import ENGINE, KernelSlot, run_each
 from .plan import Job
 
 NOTEBOOK = "page.ipynb"
@@ -54,8 +57,9 @@ def _finish_notebook(path: Path, job: Job) -> None:
     nbformat.write(nb, path)
 
 
-def execute(job: Job, cache: Path) -> str | None:
-    """Run one notebook into cache/<key>; returns a reader-facing error description on failure."""
+def execute(job: Job, cache: Path, slot: KernelSlot) -> str | None:
+    """Run one notebook into cache/<key> in the slot's kernel, made clean first; returns a reader-facing error
+    description on failure, after which the kernel is discarded."""
     target = cache / job.key
     if cached(job, cache):
         return None
@@ -65,14 +69,19 @@ def execute(job: Job, cache: Path) -> str | None:
     write_inputs(job.inputs, work / INPUTS)
     where = f"笔记本 notebooks/{job.template.name}（页面 {job.page}）"
     try:
+        kernel = slot.clean_kernel()  # runs in PROJECT, as papermill's cwd= did
+        # written once at the end (with the traceback if a cell fails), not after every cell
         papermill.execute_notebook(str(job.template), str(work / NOTEBOOK),
                                    parameters={"inputs": str(work / INPUTS), "site_dir": str(work)},
-                                   cwd=str(PROJECT), kernel_name="python3", progress_bar=False, log_output=False)
+                                   kernel_name="python3", progress_bar=False, log_output=False,
+                                   request_save_on_cell_execute=False, engine_name=ENGINE, kernel=kernel)
     except papermill.PapermillExecutionError as err:
+        slot.discard()
         shutil.rmtree(work, ignore_errors=True)
         cell, source = _template_cell(job.template, err.cell_index)
         return f"{where}第 {cell} 个单元格出错 / notebook failed at cell {cell} ({source}): {err.ename}: {err.evalue}"
     except Exception as err:  # the kernel died or could not start
+        slot.discard()
         shutil.rmtree(work, ignore_errors=True)
         return f"{where}无法执行 / could not run: {type(err).__name__}: {err}"
     _finish_notebook(work / NOTEBOOK, job)
@@ -100,8 +109,8 @@ def kernel_output_to(log: Path):
 def execute_all(jobs: list[Job], cache: Path, log: Path, workers: int) -> tuple[list[str], list[str]]:
     """Run every job not in the cache; returns (pages executed, error messages)."""
     todo = [job for job in jobs if not cached(job, cache)]
-    with kernel_output_to(log), ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        errors = list(pool.map(lambda job: execute(job, cache), todo))
+    with kernel_output_to(log):
+        errors = run_each(todo, lambda job, slot: execute(job, cache, slot), workers, PROJECT)
     return [job.page for job, error in zip(todo, errors) if not error], [error for error in errors if error]
 
 

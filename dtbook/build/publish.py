@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import time
 from html import escape
@@ -54,6 +55,30 @@ def _stamp_pages(site: Path, stamp: str) -> None:
             page.write_text(html.replace(STAMP_PLACEHOLDER, text), encoding="utf-8")
 
 
+SEARCH_INDEX, INDEX_PREFIX, INDEX_SUFFIX = "searchindex.js", "Search.setIndex(", ")"
+
+
+SECTION_NUMBER = re.compile(r'^(<span class="section-number">[\d.]+ </span>)?(.*)$', re.S)
+
+
+def _escaped_title(title: str) -> str:
+    """Sphinx's own section-number markup kept, the title's text escaped."""
+    number, text = SECTION_NUMBER.match(title).groups()
+    return (number or "") + escape(text)
+
+
+def _escape_search_titles(site: Path) -> None:
+    """Sphinx's search page writes result titles with innerHTML, and its index holds them as plain text: a
+    title with markup would run. The published index holds them HTML-escaped, so they show as typed. (The
+    stage keeps Sphinx's own index, which incremental renders read back.)"""
+    path = site / SEARCH_INDEX
+    text = path.read_text(encoding="utf-8")
+    index = json.loads(text.removeprefix(INDEX_PREFIX).removesuffix(INDEX_SUFFIX))
+    index["titles"] = [_escaped_title(title) for title in index["titles"]]
+    index["alltitles"] = {_escaped_title(title): places for title, places in index["alltitles"].items()}
+    path.write_text(INDEX_PREFIX + json.dumps(index, sort_keys=True) + INDEX_SUFFIX, encoding="utf-8")
+
+
 def publish(stage: Path, out: Path, pdf: Path | None, info: dict, stamp: str) -> Path:
     """Copy the rendered site into a new release, then point `site` at it; old releases are removed."""
     releases = out / RELEASES
@@ -64,6 +89,7 @@ def publish(stage: Path, out: Path, pdf: Path | None, info: dict, stamp: str) ->
         (release / "pdf").mkdir()
         shutil.copyfile(pdf, release / "pdf" / PDF_NAME)
     _stamp_pages(release, stamp)
+    _escape_search_titles(release)
     (release / INFO).write_text(json.dumps(info, ensure_ascii=False, indent=2), encoding="utf-8")
     site = out / SITE
     if site.exists() and not site.is_symlink():  # a site folder from before releases: move it aside first

@@ -12,6 +12,7 @@ from .errors import BuildError
 WARNING = re.compile(r"^(?P<path>/\S+?)(?::(?P<line>\d+))?: (?:WARNING|ERROR|CRITICAL|SEVERE): (?P<message>.*)$")
 EXCEPTION = re.compile(r"^(?:Exception occurred:|Extension error)", re.M)
 LAST_ERROR = re.compile(r"^(?:[\w.]+(?:Error|Exception)|KeyError)\b.*$", re.M)
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
 SHOWN = 10  # problems quoted in the message; the rest are in the log
 
 
@@ -36,6 +37,7 @@ def _page_of(path: str, stage: Path) -> str:
 
 def explain(text: str, stage: Path, builder: str, log: Path) -> str:
     """The render problems as a reader can act on them: page (and notebook line) and Sphinx's message."""
+    text = ANSI.sub("", text)
     problems = []
     for line in text.splitlines():
         match = WARNING.match(line.strip())

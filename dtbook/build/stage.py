@@ -50,8 +50,9 @@ def assemble(stage: Path, jobs: list[Job], cache: Path, ds: Dataset, indicators:
     write_search_dictionary(ds, dictionary)
     sphinx["html_search_options"] = {"dict": str(dictionary)}
     write_if_changed(stage / "_config.yml", yaml.safe_dump(config, allow_unicode=True, sort_keys=False))
-    toc = jupyter_book_toc(ds.base_ids())
-    write_if_changed(stage / "_toc.yml", yaml.safe_dump(toc, allow_unicode=True, sort_keys=False))
+    toc = yaml.safe_dump(jupyter_book_toc(ds.base_ids()), allow_unicode=True, sort_keys=False)
+    write_if_changed(stage / "_toc.yml", toc)
+    _rewrite_all_pages_if_navigation_changed(stage, toc + "\n".join(job.spec.title or "" for job in jobs))
     book = stage / "book"
     sync_tree(PROJECT / "book" / "_static", book / "_static")
     wanted = {f"{job.page}.ipynb" for job in jobs}
@@ -72,6 +73,15 @@ def assemble(stage: Path, jobs: list[Job], cache: Path, ds: Dataset, indicators:
     write_if_changed(stage / "references.bib", policies_bibtex(ds.policies))
     write_vega_bundle(stage / EXTRA_DIR / BUNDLE_URL)
     write_data_package(ds, indicators, stage / EXTRA_DIR / DATA_PACKAGE)
+
+
+def _rewrite_all_pages_if_navigation_changed(stage: Path, navigation: str) -> None:
+    """Every page carries the sidebar and prev/next links. Sphinx rewrites only the pages it re-read, so when a
+    page is added, removed or renamed the others would keep the old navigation: their HTML is removed so that
+    Sphinx writes them again (writing is cheap; nothing is re-read)."""
+    if write_if_changed(stage / ".navigation", navigation):
+        for page in (stage / "_build" / "html").rglob("*.html"):
+            page.unlink()
 
 
 def _link(source: str, target: str) -> None:

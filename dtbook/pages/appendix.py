@@ -20,6 +20,14 @@ def errata_table(ds, page: Page) -> Markdown:
     return page.table(table, "tbl-errata", "报告中的错字、不一致与抽取问题", "本书编者核对报告全文")
 
 
+def data_warnings(warnings: list[str]) -> Markdown:
+    """Values the loader found odd but possible: listed for a second look, not refused."""
+    if not warnings:
+        return Markdown("本版数据没有触发合理性提示。")
+    return Markdown("以下数值可能有误，但并非不可能，构建时予以保留，请核对（文件、行、列见每条）：\n\n"
+                    + "\n".join(f"- {md(w)}" for w in warnings))
+
+
 def about_source(ds) -> Markdown:
     frame = with_source(ds, ds.source_report)
     return Markdown("\n".join(f"{md(r.label)}\n: {md(r.value)}（{md(r.出处)}）\n" for r in frame.itertuples()))

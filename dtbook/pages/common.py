@@ -1,7 +1,7 @@
 """What every page uses: links, where a fact stands in the report, names, the reading caveat.
 
-Text from data reaches a page only through ``md`` (escaped MyST), through link text cleaned by
-``_role_text``, or as table and chart files the Sphinx extension reads as plain text."""
+Text from data reaches a page only through ``md`` (escaped MyST, link text included) or as table and
+chart files the Sphinx extension reads as plain text."""
 from __future__ import annotations
 
 import pandas as pd
@@ -15,20 +15,16 @@ CAVEAT = "说明：得分衡量的是报告所呈现的建设情况，受报告�
 PAGE_DOCS = {"overview": "/book/overview", "indicators": "/book/indicators", "taxonomy": "/book/taxonomy",
              "framework": "/book/framework", "methodology": "/book/methodology", "errata": "/book/errata",
              "cite": "/book/cite", "changelog": "/book/changelog", "background": "/book/background"}
-ROLE_BREAKERS = set("`<>\\")
-
-
-def _role_text(text: str) -> str:
-    """Link text inside a role's `title <target>`: one line, without the characters that end or escape it."""
-    return " ".join("".join(ch for ch in str(text) if ch not in ROLE_BREAKERS).split())
 
 
 def doc_link(text: str, docname: str) -> str:
-    return f"{{doc}}`{_role_text(text)} <{docname}>`"
+    """A Markdown link to a page; the text is escaped, so any character of it shows as typed."""
+    return f"[{md(text)}]({docname})"
 
 
 def ref_link(text: str, label: str) -> str:
-    return f"{{ref}}`{_role_text(text)} <{label}>`"
+    """A Markdown link to a numbered table, figure or section label anywhere in the book."""
+    return f"[{md(text)}](#{label})"
 
 
 def locate(ds, section_id: str, locator: str) -> str:
