@@ -20,6 +20,7 @@ kernel instead of starting and stopping one per notebook.
 """
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections import deque
 from collections.abc import Callable, Sequence
@@ -113,10 +114,8 @@ class WarmKernel:
 
     def shutdown(self) -> None:
         """Stop the kernel (politely if it is alive) and close the client; never raises."""
-        try:
+        with contextlib.suppress(Exception):
             run_sync(self._shutdown)()
-        except Exception:
-            pass
 
     async def _shutdown(self) -> None:
         if self.kc is not None:
