@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 import time
 from html import escape
@@ -58,24 +57,15 @@ def _stamp_pages(site: Path, stamp: str) -> None:
 SEARCH_INDEX, INDEX_PREFIX, INDEX_SUFFIX = "searchindex.js", "Search.setIndex(", ")"
 
 
-SECTION_NUMBER = re.compile(r'^(<span class="section-number">[\d.]+ </span>)?(.*)$', re.S)
-
-
-def _escaped_title(title: str) -> str:
-    """Sphinx's own section-number markup kept, the title's text escaped."""
-    number, text = SECTION_NUMBER.match(title).groups()
-    return (number or "") + escape(text)
-
-
 def _escape_search_titles(site: Path) -> None:
-    """Sphinx's search page writes result titles with innerHTML, and its index holds them as plain text: a
-    title with markup would run. The published index holds them HTML-escaped, so they show as typed. (The
+    """Sphinx's search page writes result titles with innerHTML. Its index holds page titles as HTML (escaped,
+    with the section-number span) but section titles ("alltitles") as plain text: a heading with markup
+    would run in the results. The published index holds those HTML-escaped too, so they show as typed. (The
     stage keeps Sphinx's own index, which incremental renders read back.)"""
     path = site / SEARCH_INDEX
     text = path.read_text(encoding="utf-8")
     index = json.loads(text.removeprefix(INDEX_PREFIX).removesuffix(INDEX_SUFFIX))
-    index["titles"] = [_escaped_title(title) for title in index["titles"]]
-    index["alltitles"] = {_escaped_title(title): places for title, places in index["alltitles"].items()}
+    index["alltitles"] = {escape(title): places for title, places in index["alltitles"].items()}
     path.write_text(INDEX_PREFIX + json.dumps(index, sort_keys=True) + INDEX_SUFFIX, encoding="utf-8")
 
 
