@@ -1,4 +1,5 @@
 """What changed between two editions' data: bases, facts (old → new), indicators and ranks."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -19,8 +20,10 @@ def _cell(value) -> str:
 
 
 def _keyed(frame: pd.DataFrame, key: tuple[str, ...]) -> dict[str, dict[str, str]]:
-    return {" / ".join(_cell(row[k]) for k in key): {c: _cell(row[c]) for c in frame.columns}
-            for row in frame.to_dict("records")}
+    return {
+        " / ".join(_cell(row[k]) for k in key): {c: _cell(row[c]) for c in frame.columns}
+        for row in frame.to_dict("records")
+    }
 
 
 def fact_changes(old: Dataset, new: Dataset) -> pd.DataFrame:
@@ -29,16 +32,43 @@ def fact_changes(old: Dataset, new: Dataset) -> pd.DataFrame:
     for name, table in new.schemas.items():
         before, after = _keyed(old[name], table.primary_key), _keyed(new[name], table.primary_key)
         for key in after.keys() - before.keys():
-            rows.append({"table": table.title, "file": table.file, "key": key, "field": "", "old": "", "new": "",
-                         "change": ADDED})
+            rows.append(
+                {
+                    "table": table.title,
+                    "file": table.file,
+                    "key": key,
+                    "field": "",
+                    "old": "",
+                    "new": "",
+                    "change": ADDED,
+                }
+            )
         for key in before.keys() - after.keys():
-            rows.append({"table": table.title, "file": table.file, "key": key, "field": "", "old": "", "new": "",
-                         "change": REMOVED})
+            rows.append(
+                {
+                    "table": table.title,
+                    "file": table.file,
+                    "key": key,
+                    "field": "",
+                    "old": "",
+                    "new": "",
+                    "change": REMOVED,
+                }
+            )
         for key in before.keys() & after.keys():
             for column in table.columns:
                 if before[key][column] != after[key][column]:
-                    rows.append({"table": table.title, "file": table.file, "key": key, "field": column,
-                                 "old": before[key][column], "new": after[key][column], "change": CHANGED})
+                    rows.append(
+                        {
+                            "table": table.title,
+                            "file": table.file,
+                            "key": key,
+                            "field": column,
+                            "old": before[key][column],
+                            "new": after[key][column],
+                            "change": CHANGED,
+                        }
+                    )
     frame = pd.DataFrame(rows, columns=["table", "file", "key", "field", "old", "new", "change"])
     return frame.sort_values(["file", "change", "key", "field"]).reset_index(drop=True)
 
@@ -48,13 +78,17 @@ def base_changes(old: Dataset, new: Dataset) -> tuple[list[str], list[str]]:
     return [b for b in new.base_ids() if b not in before], [b for b in old.base_ids() if b not in after]
 
 
-def indicator_changes(old: Dataset, new: Dataset, old_indicators: Indicators, new_indicators: Indicators) -> pd.DataFrame:
+def indicator_changes(
+    old: Dataset, new: Dataset, old_indicators: Indicators, new_indicators: Indicators
+) -> pd.DataFrame:
     """Composite score and rank of every base in either edition, old beside new."""
     columns = ["base_id", "composite", "rank"]
     before = old_indicators.ranking[columns]
     after = new_indicators.ranking[columns]
     merged = before.merge(after, on="base_id", how="outer", suffixes=("_old", "_new"))
-    names = dict(zip(old.bases["base_id"], old.bases["short_name"])) | dict(zip(new.bases["base_id"], new.bases["short_name"]))
+    names = dict(zip(old.bases["base_id"], old.bases["short_name"])) | dict(
+        zip(new.bases["base_id"], new.bases["short_name"])
+    )
     merged["base_name"] = merged["base_id"].map(names)
     merged["rank_change"] = merged["rank_old"] - merged["rank_new"]
     return merged

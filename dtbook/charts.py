@@ -1,4 +1,5 @@
 """Altair charts of the publication: one function per chart, data in, chart out."""
+
 from __future__ import annotations
 
 import altair as alt
@@ -42,14 +43,23 @@ def policy_timeline(policies: pd.DataFrame, bases: pd.DataFrame) -> alt.Chart:
     dated["日期"] = dated["date"].astype(str)
     dated = dated.rename(columns={"title": "文件", "issuer": "发文机关", "level": "层级"})
     dated["发文机关"] = dated["发文机关"].fillna("报告未载明")
-    chart = alt.Chart(dated).mark_point(filled=True, size=90).encode(
-        x=alt.X("时间:T", title="发布时间（仅有年份的文件画在年中）", scale=alt.Scale(padding=14),
-                axis=alt.Axis(format="%Y年%m月", labelAngle=0)),
-        y=alt.Y("主体:N", title=None, sort=[o for o in order if o in set(dated["主体"])]),
-        color=alt.Color("层级:N", title="层级", sort=LEVELS),
-        shape=alt.Shape("层级:N", title="层级", sort=LEVELS),
-        tooltip=["文件:N", "发文机关:N", "日期:N", "层级:N", "主体:N"],
-    ).properties(width=WIDTH, height=max(120, 28 * dated["主体"].nunique()))
+    chart = (
+        alt.Chart(dated)
+        .mark_point(filled=True, size=90)
+        .encode(
+            x=alt.X(
+                "时间:T",
+                title="发布时间（仅有年份的文件画在年中）",
+                scale=alt.Scale(padding=14),
+                axis=alt.Axis(format="%Y年%m月", labelAngle=0),
+            ),
+            y=alt.Y("主体:N", title=None, sort=[o for o in order if o in set(dated["主体"])]),
+            color=alt.Color("层级:N", title="层级", sort=LEVELS),
+            shape=alt.Shape("层级:N", title="层级", sort=LEVELS),
+            tooltip=["文件:N", "发文机关:N", "日期:N", "层级:N", "主体:N"],
+        )
+        .properties(width=WIDTH, height=max(120, 28 * dated["主体"].nunique()))
+    )
     return _styled(chart)
 
 
@@ -72,24 +82,38 @@ def location_chart(bases: pd.DataFrame, locations: pd.DataFrame) -> alt.Chart:
 def report_coverage_chart(counts: pd.DataFrame) -> alt.Chart:
     """How much the report says about each base: policies, measures, figures, industries."""
     long = counts.melt(id_vars=["基地"], var_name="内容", value_name="条数")
-    chart = alt.Chart(long).mark_bar().encode(
-        x=alt.X("条数:Q", title="报告中的条目数"),
-        y=alt.Y("基地:N", title=None, sort=counts["基地"].tolist()),
-        color=alt.Color("内容:N", title="内容类别"),
-        tooltip=["基地:N", "内容:N", "条数:Q"],
-    ).properties(width=WIDTH - 120, height=26 * len(counts))
+    chart = (
+        alt.Chart(long)
+        .mark_bar()
+        .encode(
+            x=alt.X("条数:Q", title="报告中的条目数"),
+            y=alt.Y("基地:N", title=None, sort=counts["基地"].tolist()),
+            color=alt.Color("内容:N", title="内容类别"),
+            tooltip=["基地:N", "内容:N", "条数:Q"],
+        )
+        .properties(width=WIDTH - 120, height=26 * len(counts))
+    )
     return _styled(chart)
 
 
 def industry_matrix(matrix: pd.DataFrame) -> alt.Chart:
     """Which base names which focus industry (long table: 基地, 产业, 基地数); industries run down the
     page so the chart stays readable at any width and in print."""
-    chart = alt.Chart(matrix).mark_square(size=110, color="#1f6f8b").encode(
-        y=alt.Y("产业:N", title=None, sort=alt.EncodingSortField("基地数", order="descending")),
-        x=alt.X("基地:N", title=None, sort=matrix.drop_duplicates("基地")["基地"].tolist(),
-                axis=alt.Axis(labelAngle=-45, orient="top")),
-        tooltip=["基地:N", "产业:N", "基地数:Q"],
-    ).properties(width=26 * matrix["基地"].nunique(), height=16 * matrix["产业"].nunique())
+    chart = (
+        alt.Chart(matrix)
+        .mark_square(size=110, color="#1f6f8b")
+        .encode(
+            y=alt.Y("产业:N", title=None, sort=alt.EncodingSortField("基地数", order="descending")),
+            x=alt.X(
+                "基地:N",
+                title=None,
+                sort=matrix.drop_duplicates("基地")["基地"].tolist(),
+                axis=alt.Axis(labelAngle=-45, orient="top"),
+            ),
+            tooltip=["基地:N", "产业:N", "基地数:Q"],
+        )
+        .properties(width=26 * matrix["基地"].nunique(), height=16 * matrix["产业"].nunique())
+    )
     return _styled(chart)
 
 
@@ -97,7 +121,9 @@ def national_trade_chart(series: pd.DataFrame) -> alt.Chart:
     """One line per compiler and series, in US dollars only: compilers' figures are never joined."""
     frame = series[series["unit"] == "十亿美元"].copy()
     frame["口径"] = frame["compiler"] + "·" + frame["series"]
-    frame = frame.rename(columns={"year": "年份", "value": "金额（十亿美元）", "growth_pct": "增速（%）", "source": "来源"})
+    frame = frame.rename(
+        columns={"year": "年份", "value": "金额（十亿美元）", "growth_pct": "增速（%）", "source": "来源"}
+    )
     frame["年份"] = frame["年份"].astype(int)
     base = alt.Chart(frame).encode(
         x=alt.X("年份:O", title="年份", axis=alt.Axis(labelAngle=0)),
@@ -115,15 +141,21 @@ def taxonomy_icicle(layout: pd.DataFrame) -> alt.Chart:
         y2="level_end:Q",
         x=alt.X("start:Q", title=None, axis=None),
         x2="end:Q",
-        tooltip=[alt.Tooltip("path:N", title="分类路径"), alt.Tooltip("level:O", title="层级"),
-                 alt.Tooltip("leaves:Q", title="末级节点数")],
+        tooltip=[
+            alt.Tooltip("path:N", title="分类路径"),
+            alt.Tooltip("level:O", title="层级"),
+            alt.Tooltip("leaves:Q", title="末级节点数"),
+        ],
     )
     rects = base.mark_rect(stroke="white", strokeWidth=0.6).encode(
         color=alt.Color("class:N", title="一级分类", sort=layout.drop_duplicates("class")["class"].tolist()),
         opacity=alt.Opacity("level:O", legend=None, scale=alt.Scale(range=[1.0, 0.45])),
     )
-    labels = alt.Chart(layout[layout["label_fits"]]).mark_text(angle=0, fontSize=9, baseline="middle").encode(
-        x="mid:Q", y="level_mid:Q", text="name:N")
+    labels = (
+        alt.Chart(layout[layout["label_fits"]])
+        .mark_text(angle=0, fontSize=9, baseline="middle")
+        .encode(x="mid:Q", y="level_mid:Q", text="name:N")
+    )
     chart = alt.layer(rects, labels).properties(width=WIDTH + 40, height=360)
     return _styled(chart)
 
@@ -142,40 +174,73 @@ def score_heatmap(scores: pd.DataFrame, element_order: list[str], base_order: li
         y=alt.Y("基地:N", sort=base_order, title=None),
         tooltip=["基地:N", "要素:N", "显示:N", "证据条数:Q"],
     )
-    cells = base.transform_filter("isValid(datum['得分'])").mark_rect(stroke="white").encode(
-        color=alt.Color("得分:Q", scale=alt.Scale(domain=[0, 100], scheme="blues"), title="得分"))
+    cells = (
+        base.transform_filter("isValid(datum['得分'])")
+        .mark_rect(stroke="white")
+        .encode(color=alt.Color("得分:Q", scale=alt.Scale(domain=[0, 100], scheme="blues"), title="得分"))
+    )
     missing = base.transform_filter("!isValid(datum['得分'])").mark_rect(stroke="white", color=MISSING_FILL)
     text = base.mark_text(fontSize=10).encode(
-        text="显示:N",
-        color=alt.condition("datum['得分'] > 60", alt.value("white"), alt.value("#222")))
+        text="显示:N", color=alt.condition("datum['得分'] > 60", alt.value("white"), alt.value("#222"))
+    )
     return _styled(alt.layer(cells, missing, text).properties(width=WIDTH - 60, height=26 * len(base_order)))
 
 
 def ranking_chart(ranking: pd.DataFrame) -> alt.Chart:
     """Composite score and, beside it, the rank range under random weights (5th–95th percentile)."""
-    frame = ranking.rename(columns={"base_name": "基地", "composite": "综合指数", "rank": "排名",
-                                    "rank_p05": "排名下限", "rank_p95": "排名上限", "status_label": "证据状况"})
+    frame = ranking.rename(
+        columns={
+            "base_name": "基地",
+            "composite": "综合指数",
+            "rank": "排名",
+            "rank_p05": "排名下限",
+            "rank_p95": "排名上限",
+            "status_label": "证据状况",
+        }
+    )
     order = frame.sort_values("排名")["基地"].tolist()
     tooltip = ["基地:N", alt.Tooltip("综合指数:Q", format=".1f"), "排名:Q", "排名下限:Q", "排名上限:Q", "证据状况:N"]
-    bars = alt.Chart(frame).mark_bar(color="#1f6f8b").encode(
-        x=alt.X("综合指数:Q", scale=alt.Scale(domain=[0, 100]), title="综合指数（0—100）"),
-        y=alt.Y("基地:N", sort=order, title=None),
-        opacity=alt.condition(f"datum.status == '{CompositeStatus.OK.key}'", alt.value(1.0), alt.value(0.45)),
-        tooltip=tooltip,
-    ).properties(width=260, height=26 * len(frame), title="综合指数")
-    rules = alt.Chart(frame).mark_rule(strokeWidth=3, color="#999").encode(
-        x=alt.X("排名下限:Q", title="排名（1 为最高）", scale=alt.Scale(domain=[len(frame) + 0.5, 0.5])),
-        x2="排名上限:Q", y=alt.Y("基地:N", sort=order, title=None, axis=None), tooltip=tooltip)
-    points = alt.Chart(frame).mark_point(filled=True, size=80, color="#c0392b").encode(
-        x="排名:Q", y=alt.Y("基地:N", sort=order), tooltip=tooltip)
+    bars = (
+        alt.Chart(frame)
+        .mark_bar(color="#1f6f8b")
+        .encode(
+            x=alt.X("综合指数:Q", scale=alt.Scale(domain=[0, 100]), title="综合指数（0—100）"),
+            y=alt.Y("基地:N", sort=order, title=None),
+            opacity=alt.condition(f"datum.status == '{CompositeStatus.OK.key}'", alt.value(1.0), alt.value(0.45)),
+            tooltip=tooltip,
+        )
+        .properties(width=260, height=26 * len(frame), title="综合指数")
+    )
+    rules = (
+        alt.Chart(frame)
+        .mark_rule(strokeWidth=3, color="#999")
+        .encode(
+            x=alt.X("排名下限:Q", title="排名（1 为最高）", scale=alt.Scale(domain=[len(frame) + 0.5, 0.5])),
+            x2="排名上限:Q",
+            y=alt.Y("基地:N", sort=order, title=None, axis=None),
+            tooltip=tooltip,
+        )
+    )
+    points = (
+        alt.Chart(frame)
+        .mark_point(filled=True, size=80, color="#c0392b")
+        .encode(x="排名:Q", y=alt.Y("基地:N", sort=order), tooltip=tooltip)
+    )
     ranks = alt.layer(rules, points).properties(width=240, height=26 * len(frame), title="排名及其稳健区间")
     return _styled(alt.hconcat(bars, ranks, spacing=20))
 
 
 def coverage_chart(coverage: pd.DataFrame, class_order: list[str], base_order: list[str]) -> alt.Chart:
     """Share of each top-level class of Table 1 that a base's focus industries reach."""
-    frame = coverage.rename(columns={"base_name": "基地", "class_name": "一级分类", "coverage": "覆盖度",
-                                     "covered": "覆盖的二级分类", "total": "二级分类数"})
+    frame = coverage.rename(
+        columns={
+            "base_name": "基地",
+            "class_name": "一级分类",
+            "coverage": "覆盖度",
+            "covered": "覆盖的二级分类",
+            "total": "二级分类数",
+        }
+    )
     frame["覆盖度（%）"] = (frame["覆盖度"] * 100).round(0)
     base = alt.Chart(frame).encode(
         x=alt.X("一级分类:N", sort=class_order, title=None, axis=alt.Axis(labelAngle=0, orient="top")),
@@ -183,25 +248,38 @@ def coverage_chart(coverage: pd.DataFrame, class_order: list[str], base_order: l
         tooltip=["基地:N", "一级分类:N", "覆盖度（%）:Q", "覆盖的二级分类:Q", "二级分类数:Q"],
     )
     cells = base.mark_rect(stroke="white").encode(
-        color=alt.Color("覆盖度（%）:Q", scale=alt.Scale(domain=[0, 100], scheme="greens"), title="覆盖度（%）"))
+        color=alt.Color("覆盖度（%）:Q", scale=alt.Scale(domain=[0, 100], scheme="greens"), title="覆盖度（%）")
+    )
     text = base.mark_text(fontSize=10).encode(text=alt.Text("覆盖度（%）:Q", format=".0f"))
     return _styled(alt.layer(cells, text).properties(width=420, height=26 * len(base_order)))
 
 
 def base_profile_chart(profile: pd.DataFrame, element_order: list[str]) -> alt.Chart:
     """One base's element scores (bars) against the average of all bases (ticks)."""
-    frame = profile.rename(columns={"element_name": "要素", "score": "本基地得分", "mean": "全部基地均值",
-                                    "items": "证据条数"})
+    frame = profile.rename(
+        columns={"element_name": "要素", "score": "本基地得分", "mean": "全部基地均值", "items": "证据条数"}
+    )
     frame["显示"] = frame["本基地得分"].map(score)
     tooltip = ["要素:N", "显示:N", alt.Tooltip("全部基地均值:Q", format=".1f"), "证据条数:Q"]
-    bars = alt.Chart(frame).mark_bar(color="#1f6f8b").encode(
-        y=alt.Y("要素:N", sort=element_order, title=None),
-        x=alt.X("本基地得分:Q", scale=alt.Scale(domain=[0, 100]), title="得分（0—100），竖线为全部基地均值"),
-        tooltip=tooltip)
-    ticks = alt.Chart(frame).mark_tick(color="#c0392b", thickness=3, size=20).encode(
-        y=alt.Y("要素:N", sort=element_order), x="全部基地均值:Q", tooltip=tooltip)
-    missing = alt.Chart(frame[frame["本基地得分"].isna()]).mark_text(align="left", dx=4, color="#777").encode(
-        y=alt.Y("要素:N", sort=element_order), x=alt.datum(0), text=alt.value("无证据"))
+    bars = (
+        alt.Chart(frame)
+        .mark_bar(color="#1f6f8b")
+        .encode(
+            y=alt.Y("要素:N", sort=element_order, title=None),
+            x=alt.X("本基地得分:Q", scale=alt.Scale(domain=[0, 100]), title="得分（0—100），竖线为全部基地均值"),
+            tooltip=tooltip,
+        )
+    )
+    ticks = (
+        alt.Chart(frame)
+        .mark_tick(color="#c0392b", thickness=3, size=20)
+        .encode(y=alt.Y("要素:N", sort=element_order), x="全部基地均值:Q", tooltip=tooltip)
+    )
+    missing = (
+        alt.Chart(frame[frame["本基地得分"].isna()])
+        .mark_text(align="left", dx=4, color="#777")
+        .encode(y=alt.Y("要素:N", sort=element_order), x=alt.datum(0), text=alt.value("无证据"))
+    )
     return _styled(alt.layer(bars, ticks, missing).properties(width=WIDTH - 180, height=30 * len(frame)))
 
 
@@ -210,10 +288,16 @@ def comparable_figures_chart(figures: pd.DataFrame) -> alt.Chart:
     frame = figures.assign(指标=figures["metric"] + "（" + figures["unit"] + "）")
     frame = frame.rename(columns={"value": "数值", "year": "年份", "quote": "原文"})
     frame["年份"] = frame["年份"].astype("string").fillna("未载明")
-    chart = alt.Chart(frame).mark_bar(color="#1f6f8b").encode(
-        x=alt.X("数值:Q", title=None),
-        y=alt.Y("基地:N", title=None),
-        tooltip=["基地:N", "指标:N", "数值:Q", "年份:N", "原文:N"],
-    ).properties(width=260, height=alt.Step(22)).facet(
-        facet=alt.Facet("指标:N", title=None), columns=2).resolve_scale(x="independent", y="independent")
+    chart = (
+        alt.Chart(frame)
+        .mark_bar(color="#1f6f8b")
+        .encode(
+            x=alt.X("数值:Q", title=None),
+            y=alt.Y("基地:N", title=None),
+            tooltip=["基地:N", "指标:N", "数值:Q", "年份:N", "原文:N"],
+        )
+        .properties(width=260, height=alt.Step(22))
+        .facet(facet=alt.Facet("指标:N", title=None), columns=2)
+        .resolve_scale(x="independent", y="independent")
+    )
     return _styled(chart)

@@ -1,4 +1,5 @@
 """Citation metadata: the publication (from CITATION.cff), the source report, and the policy bibliography."""
+
 from __future__ import annotations
 
 import hashlib
@@ -10,8 +11,11 @@ import yaml
 from .fmt import is_missing
 from .paths import CITATION_FILE
 
-BIB_SPECIAL = {ch: "\\" + ch for ch in "{}&%$#_"} | {"\\": r"\textbackslash{}", "~": r"\textasciitilde{}",
-                                                   "^": r"\textasciicircum{}"}
+BIB_SPECIAL = {ch: "\\" + ch for ch in "{}&%$#_"} | {
+    "\\": r"\textbackslash{}",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+}
 
 
 def read_citation(path: Path = CITATION_FILE) -> dict:
@@ -36,8 +40,9 @@ def publication_citation(ds, citation: dict | None = None) -> dict[str, str]:
     edition = ds.edition["edition"]
     report = source_report(ds)
     report_year = str(report["date"])[:4]
-    gbt_publication = (f"{authors}. {citation['title']}（{edition}）[DS/OL]. {year}"
-                       f"[引用日期]. 数据指纹 {ds.fingerprint}.")
+    gbt_publication = (
+        f"{authors}. {citation['title']}（{edition}）[DS/OL]. {year}[引用日期]. 数据指纹 {ds.fingerprint}."
+    )
     gbt_report = f"{report['author']}. {report['title']}[R]. {report_year}."
     bibtex = (
         f"@misc{{dtbook{year},\n  title = {{{_bib_escape(citation['title'])}}},\n"
@@ -45,7 +50,8 @@ def publication_citation(ds, citation: dict | None = None) -> dict[str, str]:
         f"  edition = {{{_bib_escape(edition)}}},\n  version = {{{citation['version']}}},\n"
         f"  note = {{数据指纹 {ds.fingerprint}}},\n  language = {{zh}}\n}}\n\n"
         f"@techreport{{dingtao{report_year},\n  title = {{{_bib_escape(report['title'])}}},\n"
-        f"  author = {{{{{_bib_escape(report['author'])}}}}},\n  institution = {{{{{_bib_escape(report['author'])}}}}},\n"
+        f"  author = {{{{{_bib_escape(report['author'])}}}}},\n"
+        f"  institution = {{{{{_bib_escape(report['author'])}}}}},\n"
         f"  year = {{{report_year}}},\n  month = {{{str(report['date'])[5:7] or ''}}},\n  language = {{zh}}\n}}"
     )
     return {"gbt_publication": gbt_publication, "gbt_report": gbt_report, "bibtex": bibtex}
@@ -55,7 +61,7 @@ def bib_key(policy) -> str:
     """A policy row's BibTeX key, from the document itself (title and issuer): the same document named in
     several places is one entry, and a page needs no other row to know the key."""
     issuer = "" if is_missing(policy.issuer) else policy.issuer
-    return "doc-" + hashlib.sha1(f"{policy.title}|{issuer}".encode("utf-8")).hexdigest()[:10]
+    return "doc-" + hashlib.sha1(f"{policy.title}|{issuer}".encode()).hexdigest()[:10]
 
 
 def policies_bibtex(policies: pd.DataFrame) -> str:

@@ -1,4 +1,5 @@
 """The data published beside the site: every table as CSV with a Frictionless-style descriptor."""
+
 from __future__ import annotations
 
 import json
@@ -9,17 +10,31 @@ from .files import write_if_changed
 from .indicators import INDICATOR_FOLDER, INDICATOR_TITLES, Indicators, write_indicators
 from .load import Dataset
 
-FRICTIONLESS_TYPES = {"string": "string", "text": "string", "url": "string", "integer": "integer", "number": "number",
-                      "year": "year", "partial_date": "string", "list": "string"}
+FRICTIONLESS_TYPES = {
+    "string": "string",
+    "text": "string",
+    "url": "string",
+    "integer": "integer",
+    "number": "number",
+    "year": "year",
+    "partial_date": "string",
+    "list": "string",
+}
 
 
 def _indicator_resource(name, frame) -> dict:
     kinds = {"i": "integer", "f": "number", "b": "boolean"}
     fields = [{"name": column, "type": kinds.get(frame[column].dtype.kind, "string")} for column in frame.columns]
-    return {"name": f"indicators-{name.replace('_', '-')}", "path": f"{INDICATOR_FOLDER}/{name}.csv",
-            "title": f"指标结果：{INDICATOR_TITLES[name]}", "format": "csv", "encoding": "utf-8",
-            "sources": [{"title": "本出版物按 dtbook.indicators 计算，方法见“方法说明”一章"}], "rows": len(frame),
-            "schema": {"fields": fields}}
+    return {
+        "name": f"indicators-{name.replace('_', '-')}",
+        "path": f"{INDICATOR_FOLDER}/{name}.csv",
+        "title": f"指标结果：{INDICATOR_TITLES[name]}",
+        "format": "csv",
+        "encoding": "utf-8",
+        "sources": [{"title": "本出版物按 dtbook.indicators 计算，方法见“方法说明”一章"}],
+        "rows": len(frame),
+        "schema": {"fields": fields},
+    }
 
 
 def descriptor(ds: Dataset, indicators: Indicators) -> dict:
@@ -35,10 +50,19 @@ def descriptor(ds: Dataset, indicators: Indicators) -> dict:
                 field["description"] = spec.description
             if spec.unit:
                 field["unit"] = spec.unit
-            constraints = {k: v for k, v in {"required": spec.required or None, "enum": list(spec.enum) if spec.enum else None,
-                                              "pattern": spec.pattern}.items() if v is not None}
+            constraints = {
+                k: v
+                for k, v in {
+                    "required": spec.required or None,
+                    "enum": list(spec.enum) if spec.enum else None,
+                    "pattern": spec.pattern,
+                }.items()
+                if v is not None
+            }
             if spec.type in ("integer", "number", "year"):
-                constraints.update({k: v for k, v in (("minimum", spec.minimum), ("maximum", spec.maximum)) if v is not None})
+                constraints.update(
+                    {k: v for k, v in (("minimum", spec.minimum), ("maximum", spec.maximum)) if v is not None}
+                )
             if spec.type == "partial_date":
                 constraints["pattern"] = r"^\d{4}(-\d{2}(-\d{2})?)?$"
             if spec.type == "list":
@@ -46,14 +70,27 @@ def descriptor(ds: Dataset, indicators: Indicators) -> dict:
             if constraints:
                 field["constraints"] = constraints
             fields.append(field)
-        foreign_keys = [{"fields": spec.name, "reference": {"resource": spec.reference[0], "fields": spec.reference[1]}}
-                        for spec in table.fields if spec.reference and spec.type != "list"]
+        foreign_keys = [
+            {"fields": spec.name, "reference": {"resource": spec.reference[0], "fields": spec.reference[1]}}
+            for spec in table.fields
+            if spec.reference and spec.type != "list"
+        ]
         schema = {"fields": fields, "primaryKey": list(table.primary_key)}
         if foreign_keys:
             schema["foreignKeys"] = foreign_keys
-        resources.append({"name": table.name, "path": table.file, "title": table.title, "description": table.description,
-                          "format": "csv", "encoding": "utf-8", "sources": [{"title": table.source}],
-                          "rows": len(ds[table.name]), "schema": schema})
+        resources.append(
+            {
+                "name": table.name,
+                "path": table.file,
+                "title": table.title,
+                "description": table.description,
+                "format": "csv",
+                "encoding": "utf-8",
+                "sources": [{"title": table.source}],
+                "rows": len(ds[table.name]),
+                "schema": schema,
+            }
+        )
     resources += [_indicator_resource(name, frame) for name, frame in indicators.frames().items()]
     report = source_report(ds)
     return {

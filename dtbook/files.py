@@ -1,4 +1,5 @@
 """Writing files so that unchanged content keeps its bytes and mtime (Sphinx and rsync-like syncs skip them)."""
+
 from __future__ import annotations
 
 import os

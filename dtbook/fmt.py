@@ -1,4 +1,5 @@
 """How values read on a page: one missing-value rule and one way to print each kind of number."""
+
 from __future__ import annotations
 
 import math

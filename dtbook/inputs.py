@@ -3,6 +3,7 @@
 The build cuts each page's inputs out of the validated data and the indicators, hashes them for the
 page's cache key, and hands them to the kernel as one file. The kernel sees nothing else: reading an
 undeclared table raises, so a page can never show data its key does not cover."""
+
 from __future__ import annotations
 
 import hashlib
@@ -37,8 +38,10 @@ class PageData:
         if name in tables:
             return tables[name]
         if name in self.__dict__.get("schemas", {}):
-            raise UndeclaredInput(f"页面 {self.page} 读取了未在 _toc.yml 中声明的数据表 {name} "
-                                  f"(page {self.page} reads table {name!r}, which its inputs in _toc.yml do not declare)")
+            raise UndeclaredInput(
+                f"页面 {self.page} 读取了未在 _toc.yml 中声明的数据表 {name} "
+                f"(page {self.page} reads table {name!r}, which its inputs in _toc.yml do not declare)"
+            )
         raise AttributeError(name)
 
     def __getitem__(self, name: str) -> pd.DataFrame:
@@ -51,8 +54,10 @@ class PageData:
     @property
     def fingerprint(self) -> str:
         if self.fingerprint_value is None:
-            raise UndeclaredInput(f"页面 {self.page} 使用了数据指纹，须声明 reads: all "
-                                  f"(page {self.page} uses the data fingerprint: declare reads: all)")
+            raise UndeclaredInput(
+                f"页面 {self.page} 使用了数据指纹，须声明 reads: all "
+                f"(page {self.page} uses the data fingerprint: declare reads: all)"
+            )
         return self.fingerprint_value
 
     def base_ids(self) -> list[str]:
@@ -88,8 +93,9 @@ def _cut(ds: Dataset, spec: PageSpec, base_id: str | None) -> PageData:
     return PageData(spec.page, tables, ds.schemas, base_id, ds.fingerprint if inputs.reads == ALL else None)
 
 
-def page_inputs(spec: PageSpec, ds: Dataset, indicators: Indicators,
-                previous: tuple[Dataset, Indicators] | None) -> PageInputs:
+def page_inputs(
+    spec: PageSpec, ds: Dataset, indicators: Indicators, previous: tuple[Dataset, Indicators] | None
+) -> PageInputs:
     """Cut a page's inputs and compute their digest (the part of its cache key that is data)."""
     params = dict(spec.params)
     base_id = params.get("base_id")

@@ -1,6 +1,7 @@
 """Coded values of the indicator tables: a stable key stored in the tables, a Chinese label shown to readers.
 
 Code compares keys, never Chinese strings, so a relabelling cannot silently break a chart or a rule."""
+
 from __future__ import annotations
 
 from enum import Enum

@@ -5,6 +5,7 @@ person editing a spreadsheet can find them. Nothing is built from a folder with 
 Data text is untrusted (pasted from spreadsheets, web pages and PDFs): spreadsheet habits are
 accepted where they are unambiguous, and values that are odd but possible become warnings.
 """
+
 from __future__ import annotations
 
 import csv
@@ -59,7 +60,9 @@ class DataValidationError(Exception):
     def __init__(self, issues: list[DataIssue]):
         self.issues = issues
         lines = "\n".join(f"  - {issue}" for issue in issues)
-        super().__init__(f"数据校验失败，共 {len(issues)} 处问题 / data validation failed ({len(issues)} issues):\n{lines}")
+        super().__init__(
+            f"数据校验失败，共 {len(issues)} 处问题 / data validation failed ({len(issues)} issues):\n{lines}"
+        )
 
 
 @dataclass
@@ -108,7 +111,11 @@ def _read_rows(path: Path, issues: list[DataIssue]) -> tuple[list[str], list[tup
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         line = _line_of_offset(raw, err.start)
-        issues.append(DataIssue(name, line, None, f"不是 UTF-8 编码 (not UTF-8: byte 0x{raw[err.start]:02x} at offset {err.start})"))
+        issues.append(
+            DataIssue(
+                name, line, None, f"不是 UTF-8 编码 (not UTF-8: byte 0x{raw[err.start]:02x} at offset {err.start})"
+            )
+        )
         return None
     reader = csv.reader(io.StringIO(text, newline=""))
     records, start = [], 1
@@ -159,11 +166,15 @@ def _numeral(value: str, spec: FieldSpec, notes: list[str]) -> str:
     if text != value:
         notes.append(f"已按半角数字读取 (full-width digits read as {text})")
     if text.endswith("%"):
-        raise ValueError(f"数值中不写百分号，单位请写在 unit 列 (put the unit % in the unit column, not in the number): {value!r}")
+        raise ValueError(
+            f"数值中不写百分号，单位请写在 unit 列 (put the unit % in the unit column, not in the number): {value!r}"
+        )
     if "," in text and spec.type != "year":
         if not THOUSANDS.fullmatch(text):
-            raise ValueError(f"逗号不是有效的千位分隔符，也不接受小数逗号 (not a valid thousands separator; "
-                             f"decimal comma not accepted): {value!r}")
+            raise ValueError(
+                f"逗号不是有效的千位分隔符，也不接受小数逗号 (not a valid thousands separator; "
+                f"decimal comma not accepted): {value!r}"
+            )
         text = text.replace(",", "")
     return text
 
@@ -175,9 +186,13 @@ def _check_bounds(number: float, spec: FieldSpec, value: str, notes: list[str]) 
     if spec.maximum is not None and number > spec.maximum:
         raise ValueError(f"大于最大值 {spec.maximum} (above maximum): {value}")
     if spec.warn_min is not None and number < spec.warn_min:
-        notes.append(f"小于 {spec.warn_min}，少见，请核对 (unusually low, below {spec.warn_min}; please check): {value}")
+        notes.append(
+            f"小于 {spec.warn_min}，少见，请核对 (unusually low, below {spec.warn_min}; please check): {value}"
+        )
     if spec.warn_max is not None and number > spec.warn_max:
-        notes.append(f"大于 {spec.warn_max}，少见，请核对 (unusually high, above {spec.warn_max}; please check): {value}")
+        notes.append(
+            f"大于 {spec.warn_max}，少见，请核对 (unusually high, above {spec.warn_max}; please check): {value}"
+        )
 
 
 def _convert(value: str, spec: FieldSpec, notes: list[str]):
@@ -223,7 +238,9 @@ def _cell(raw: str, spec: FieldSpec, notes: list[str]):
         code = f"U+{ord(forbidden.group()):04X}"
         if spec.type == "text":
             raise ValueError(f"文本中不能含控制字符 (control character in text): {code}")
-        raise ValueError(f"单行字段不能含换行或控制字符 (line break or control character in a single-line field): {code}")
+        raise ValueError(
+            f"单行字段不能含换行或控制字符 (line break or control character in a single-line field): {code}"
+        )
     value = raw.strip()
     if value:
         return _convert(value, spec, notes)
@@ -242,14 +259,23 @@ def _check_text_rules(value: str, spec: FieldSpec) -> None:
 PANDAS_DTYPES = {"integer": "Int64", "year": "Int64", "number": "Float64"}
 
 
-def _typed_table(name: str, header: list[str], rows, table: TableSchema, issues: list[DataIssue],
-                 warnings: list[DataIssue]) -> pd.DataFrame:
+def _typed_table(
+    name: str, header: list[str], rows, table: TableSchema, issues: list[DataIssue], warnings: list[DataIssue]
+) -> pd.DataFrame:
     if not rows:
         issues.append(DataIssue(name, None, None, "没有数据行 (no data rows)"))
     records, lines = [], []
     for line, cells in rows:
         if len(cells) != len(header):
-            issues.append(DataIssue(name, line, None, f"有 {len(cells)} 个字段，表头有 {len(header)} 个 (row has {len(cells)} fields, header has {len(header)})"))
+            issues.append(
+                DataIssue(
+                    name,
+                    line,
+                    None,
+                    f"有 {len(cells)} 个字段，表头有 {len(header)} 个 "
+                    f"(row has {len(cells)} fields, header has {len(header)})",
+                )
+            )
             continue
         cell_by_column = dict(zip(header, cells))
         record = {}
@@ -284,12 +310,21 @@ def _check_unique(name: str, frame: pd.DataFrame, table: TableSchema, issues: li
                 continue
             if values in seen:
                 shown = ", ".join(str(v) for v in values)
-                issues.append(DataIssue(name, lines[position], "+".join(key), f"重复的标识 {shown}，与第 {seen[values]} 行相同 (duplicate id)"))
+                issues.append(
+                    DataIssue(
+                        name,
+                        lines[position],
+                        "+".join(key),
+                        f"重复的标识 {shown}，与第 {seen[values]} 行相同 (duplicate id)",
+                    )
+                )
             else:
                 seen[values] = lines[position]
 
 
-def _check_references(tables: dict[str, pd.DataFrame], schemas: dict[str, TableSchema], issues: list[DataIssue]) -> None:
+def _check_references(
+    tables: dict[str, pd.DataFrame], schemas: dict[str, TableSchema], issues: list[DataIssue]
+) -> None:
     for name, frame in tables.items():
         table = schemas[name]
         for spec in table.fields:
@@ -303,11 +338,19 @@ def _check_references(tables: dict[str, pd.DataFrame], schemas: dict[str, TableS
                 values = value if isinstance(value, list) else ([] if value is None or value is pd.NA else [value])
                 for item in values:
                     if item not in known:
-                        issues.append(DataIssue(table.file, frame.attrs["lines"][position], spec.name,
-                                                f"引用了不存在的 {target_table}.{target_field}: {item!r} (unknown reference)"))
+                        issues.append(
+                            DataIssue(
+                                table.file,
+                                frame.attrs["lines"][position],
+                                spec.name,
+                                f"引用了不存在的 {target_table}.{target_field}: {item!r} (unknown reference)",
+                            )
+                        )
 
 
-def _check_cycles(tables: dict[str, pd.DataFrame], schemas: dict[str, TableSchema], issues: list[DataIssue]) -> dict[str, set]:
+def _check_cycles(
+    tables: dict[str, pd.DataFrame], schemas: dict[str, TableSchema], issues: list[DataIssue]
+) -> dict[str, set]:
     """Rows whose parent chain comes back to themselves, by table: a tree check on them would only add noise."""
     cyclic: dict[str, set] = {}
     for name, frame in tables.items():
@@ -316,7 +359,9 @@ def _check_cycles(tables: dict[str, pd.DataFrame], schemas: dict[str, TableSchem
             if spec.type == "list" or not spec.reference or spec.reference[0] != name:
                 continue
             ids = frame[spec.reference[1]]
-            parent_of = {child: parent for child, parent in zip(ids, frame[spec.name]) if not (pd.isna(child) or pd.isna(parent))}
+            parent_of = {
+                child: parent for child, parent in zip(ids, frame[spec.name]) if not (pd.isna(child) or pd.isna(parent))
+            }
             line_of = dict(zip(ids, frame.attrs["lines"]))
             for start in parent_of:
                 path, node = [start], parent_of[start]
@@ -325,8 +370,14 @@ def _check_cycles(tables: dict[str, pd.DataFrame], schemas: dict[str, TableSchem
                     node = parent_of[node]
                 if node == start:
                     cyclic.setdefault(name, set()).add(start)
-                    issues.append(DataIssue(table.file, line_of[start], spec.name,
-                                            f"上级关系成环 (cycle in {spec.name}): {' → '.join([*path, start])}"))
+                    issues.append(
+                        DataIssue(
+                            table.file,
+                            line_of[start],
+                            spec.name,
+                            f"上级关系成环 (cycle in {spec.name}): {' → '.join([*path, start])}",
+                        )
+                    )
     return cyclic
 
 
@@ -345,12 +396,19 @@ def _check_not_after(tables: dict[str, pd.DataFrame], schemas: dict[str, TableSc
                 shown = "" if pd.isna(value) else str(value)
                 common = min(len(shown), len(limit))  # compare at the coarser precision: 2026 is not after 2026-11
                 if shown[:common] > limit[:common]:
-                    issues.append(DataIssue(schemas[name].file, line, spec.name,
-                                            f"晚于 {spec.not_after}（{limit}）(later than {spec.not_after} {limit}): {shown}"))
+                    issues.append(
+                        DataIssue(
+                            schemas[name].file,
+                            line,
+                            spec.name,
+                            f"晚于 {spec.not_after}（{limit}）(later than {spec.not_after} {limit}): {shown}",
+                        )
+                    )
 
 
-def _check_taxonomy_tree(tables: dict[str, pd.DataFrame], schemas: dict[str, TableSchema], issues: list[DataIssue],
-                         cyclic: set) -> None:
+def _check_taxonomy_tree(
+    tables: dict[str, pd.DataFrame], schemas: dict[str, TableSchema], issues: list[DataIssue], cyclic: set
+) -> None:
     if "taxonomy" not in tables:
         return
     frame = tables["taxonomy"]
@@ -363,9 +421,23 @@ def _check_taxonomy_tree(tables: dict[str, pd.DataFrame], schemas: dict[str, Tab
         parent = row.parent_id
         if parent is None or parent is pd.NA:
             if row.level != 1:
-                issues.append(DataIssue(file, line, "parent_id", "只有一级分类可以没有上级 (only level 1 has no parent)"))
-        elif parent in level_of and level_of[parent] is not pd.NA and row.level is not pd.NA and level_of[parent] + 1 != row.level:
-            issues.append(DataIssue(file, line, "level", f"层级应为上级层级加一 (level must be parent's level + 1): {row.level} vs {level_of[parent]}"))
+                issues.append(
+                    DataIssue(file, line, "parent_id", "只有一级分类可以没有上级 (only level 1 has no parent)")
+                )
+        elif (
+            parent in level_of
+            and level_of[parent] is not pd.NA
+            and row.level is not pd.NA
+            and level_of[parent] + 1 != row.level
+        ):
+            issues.append(
+                DataIssue(
+                    file,
+                    line,
+                    "level",
+                    f"层级应为上级层级加一 (level must be parent's level + 1): {row.level} vs {level_of[parent]}",
+                )
+            )
 
 
 def _check_folder(data_dir: Path, schemas: dict[str, TableSchema], issues: list[DataIssue]) -> None:
@@ -374,14 +446,28 @@ def _check_folder(data_dir: Path, schemas: dict[str, TableSchema], issues: list[
     for path in sorted(data_dir.iterdir()):
         suffix = path.suffix.lower()
         if suffix in (".yaml", ".yml"):
-            issues.append(DataIssue(path.name, None, None, "数据目录不应包含模式文件；模式由程序提供 (dtbook/schema.yaml)，请删除该文件 "
-                                    "(a data folder must not carry its own schema; the schema comes with the program "
-                                    "(dtbook/schema.yaml), delete this file)"))
+            issues.append(
+                DataIssue(
+                    path.name,
+                    None,
+                    None,
+                    "数据目录不应包含模式文件；模式由程序提供 (dtbook/schema.yaml)，请删除该文件 "
+                    "(a data folder must not carry its own schema; the schema comes with the program "
+                    "(dtbook/schema.yaml), delete this file)",
+                )
+            )
         elif suffix == ".csv" and path.name not in expected:
             guess = difflib.get_close_matches(path.name, expected, n=1)
             hint = f"是否应为 {guess[0]}？(did you mean {guess[0]}?) " if guess else ""
-            issues.append(DataIssue(path.name, None, None, f"不是模式中的表，不会被读取 (not a table of the schema, would be ignored). "
-                                    f"{hint}应为以下文件之一 (expected one of): {', '.join(expected)}"))
+            issues.append(
+                DataIssue(
+                    path.name,
+                    None,
+                    None,
+                    f"不是模式中的表，不会被读取 (not a table of the schema, would be ignored). "
+                    f"{hint}应为以下文件之一 (expected one of): {', '.join(expected)}",
+                )
+            )
 
 
 def data_fingerprint(data_dir: Path, schemas: dict[str, TableSchema]) -> str:
@@ -419,8 +505,15 @@ def load_dataset(data_dir: str | Path, schema_file: Path = SCHEMA_FILE) -> Datas
     _check_taxonomy_tree(tables, schemas, issues, cyclic.get("taxonomy", set()))
     _check_not_after(tables, schemas, issues)
     if "edition" in tables and len(tables["edition"]) != 1:
-        issues.append(DataIssue(schemas["edition"].file, None, None, "版次表必须恰好一行 (edition table needs exactly one row)"))
+        issues.append(
+            DataIssue(schemas["edition"].file, None, None, "版次表必须恰好一行 (edition table needs exactly one row)")
+        )
     if issues:
         raise DataValidationError(issues)
-    return Dataset(data_dir=data_dir, tables=tables, schemas=schemas, fingerprint=data_fingerprint(data_dir, schemas),
-                   warnings=warnings)
+    return Dataset(
+        data_dir=data_dir,
+        tables=tables,
+        schemas=schemas,
+        fingerprint=data_fingerprint(data_dir, schemas),
+        warnings=warnings,
+    )

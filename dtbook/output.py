@@ -6,6 +6,7 @@ description. The notebook prints a directive that names only the file: data text
 so nothing in it (a ``#``, a line break, a backtick) can be read as markup or options. The Sphinx
 extension turns the directive into a numbered table or figure with download links.
 """
+
 from __future__ import annotations
 
 import json
@@ -21,6 +22,7 @@ import vl_convert as vlc
 
 from .fmt import is_missing
 from .paths import DOWNLOADS, EXTRA_DIR
+
 META_SUFFIX = ".meta.json"  # caption, note and description of a table or chart, read by the Sphinx extension
 LABEL = re.compile(r"[a-z0-9][a-z0-9-]*")  # figure and table anchors: code-made, never data text
 PNG_SCALE = 3  # about 300 dpi at the printed size: sharp on slides and paper
@@ -47,7 +49,7 @@ class Markdown:
     def _repr_markdown_(self) -> str:
         return self.text
 
-    def __add__(self, other: "Markdown") -> "Markdown":
+    def __add__(self, other: Markdown) -> Markdown:
         return Markdown(self.text + "\n\n" + other.text)
 
 

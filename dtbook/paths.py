@@ -1,5 +1,6 @@
 """Where things are: the project's folders and the site's fixed paths. Imports nothing heavy, so notebooks,
 the build and the Sphinx extension can all share it."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -3,6 +3,7 @@
 The build derives three things from it: the table of contents Jupyter Book reads (per-base pages
 expanded in data order, registry keys stripped), the list of notebook runs, and what each run may
 see. Adding a page or a base touches one place."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -70,9 +71,13 @@ def _inputs(raw: dict | None, where: str, tables: list[str]) -> Inputs:
         raise RegistryError(f"_toc.yml, {where}: unknown tables {missing}")
     if raw.get("indicators") not in (None, "all", "own"):
         raise RegistryError(f"_toc.yml, {where}: indicators must be all or own")
-    return Inputs(reads=ALL if reads == ALL else tuple(reads), own_rows=tuple(raw.get("own_rows", [])),
-                  indicators=raw.get("indicators"), previous=bool(raw.get("previous", False)),
-                  warnings=bool(raw.get("warnings", False)))
+    return Inputs(
+        reads=ALL if reads == ALL else tuple(reads),
+        own_rows=tuple(raw.get("own_rows", [])),
+        indicators=raw.get("indicators"),
+        previous=bool(raw.get("previous", False)),
+        warnings=bool(raw.get("warnings", False)),
+    )
 
 
 def _notebook(name: str, where: str) -> Path:
@@ -99,8 +104,10 @@ def page_specs(base_rows: list[tuple[str, str]], tables: list[str], toc: dict | 
             if entry.get("glob") != BASE_GLOB:
                 raise RegistryError(f"_toc.yml, {where}: per-base pages must use glob {BASE_GLOB}")
             notebook, inputs = _notebook(entry["notebook"], where), _inputs(entry.get("inputs"), where, tables)
-            specs.extend(PageSpec(f"bases/{base_id}", notebook, inputs, (("base_id", base_id),), title=name)
-                         for base_id, name in base_rows)
+            specs.extend(
+                PageSpec(f"bases/{base_id}", notebook, inputs, (("base_id", base_id),), title=name)
+                for base_id, name in base_rows
+            )
         else:
             page = entry["file"].removeprefix("book/")
             specs.append(PageSpec(page, _notebook(page, where), _inputs(entry.get("inputs"), where, tables)))

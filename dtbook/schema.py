@@ -2,6 +2,7 @@
 
 The schema ships with the code: a data folder only holds the tables, so it cannot loosen its own checks.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -13,8 +14,22 @@ SCHEMA_FILE = Path(__file__).resolve().parent / "schema.yaml"
 
 FIELD_TYPES = {"string", "text", "url", "integer", "number", "year", "partial_date", "list"}
 RANGED_TYPES = {"integer", "number", "year", "partial_date"}
-FIELD_KEYS = {"name", "type", "required", "unique", "enum", "pattern", "references", "min", "max", "warn_min", "warn_max",
-              "not_after", "unit", "description"}
+FIELD_KEYS = {
+    "name",
+    "type",
+    "required",
+    "unique",
+    "enum",
+    "pattern",
+    "references",
+    "min",
+    "max",
+    "warn_min",
+    "warn_max",
+    "not_after",
+    "unit",
+    "description",
+}
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ search page looks a query typed without spaces up as one word. A name jieba does
 (合肥高新区, 区块链) is cut into pieces in the index and the query never matches; listed here,
 it stays whole (jieba's search mode still indexes its shorter words too).
 """
+
 from __future__ import annotations
 
 import re
@@ -19,8 +20,14 @@ SEPARATORS = re.compile(r"\W+")  # the search page splits queries on the same ch
 
 def search_terms(ds: Dataset) -> list[str]:
     """Base names and short names, industries, taxonomy nodes and framework elements, split at punctuation."""
-    names = [*ds.bases["name"], *ds.bases["short_name"], *ds.focus_industries["industry"],
-             *ds.taxonomy["name"], *ds.taxonomy["short_name"].dropna(), *ds.framework_elements["name"]]
+    names = [
+        *ds.bases["name"],
+        *ds.bases["short_name"],
+        *ds.focus_industries["industry"],
+        *ds.taxonomy["name"],
+        *ds.taxonomy["short_name"].dropna(),
+        *ds.framework_elements["name"],
+    ]
     return sorted({piece for name in names for piece in SEPARATORS.split(str(name)) if len(piece) > 1})
 
 

@@ -6,12 +6,13 @@ caption, note and description in a ``.meta.json`` beside them, and print a ``dt-
 docutils text nodes (so data is always text, never markup), an interactive vega chart in HTML
 drawn by the vendored bundle, and the PNG in the PDF.
 """
+
 from __future__ import annotations
 
 import csv
-from html import escape as html_escape
-import re
 import json
+import re
+from html import escape as html_escape
 from pathlib import Path
 
 from docutils import nodes
@@ -40,7 +41,7 @@ def _site_path(directive: SphinxDirective, argument: str) -> tuple[str, Path]:
     rel = Path(rel).as_posix()
     if not rel.startswith(EXTRA_DIR + "/"):
         raise directive.error(f"{argument}: files for tables and charts must live under /{EXTRA_DIR}/")
-    return rel[len(EXTRA_DIR) + 1:], Path(path)
+    return rel[len(EXTRA_DIR) + 1 :], Path(path)
 
 
 def _meta(directive: SphinxDirective, stem: Path) -> dict[str, str]:
@@ -137,8 +138,9 @@ class ChartDirective(SphinxDirective):
         if description:
             figure += nodes.legend("", nodes.paragraph(description, description, classes=["dt-chart-description"]))
         self.add_name(figure)
-        files = [site_stem + suffix for suffix in (".png", ".svg", ".vl.json")
-                 if stem.with_name(stem.name + suffix).exists()]
+        files = [
+            site_stem + suffix for suffix in (".png", ".svg", ".vl.json") if stem.with_name(stem.name + suffix).exists()
+        ]
         return [figure, *_note(meta), dt_downloads(files=files)]
 
 
@@ -161,7 +163,8 @@ def _prefix(translator) -> str:
 def visit_downloads_html(translator, node):
     if node["files"]:
         links = " · ".join(
-            f'<a href="{_prefix(translator)}{path}" download>{EXPORT_LABELS[_suffix(path)]}</a>' for path in node["files"]
+            f'<a href="{_prefix(translator)}{path}" download>{EXPORT_LABELS[_suffix(path)]}</a>'
+            for path in node["files"]
         )
         translator.body.append(f'<p class="dt-downloads">下载：{links}</p>')
     raise nodes.SkipNode
@@ -185,7 +188,7 @@ def visit_vega_html(translator, node):
     translator.body.append(
         '<div class="dt-vega"></div>'
         f'<script type="application/json" class="dt-vega-spec">{spec}</script>'
-        f'<script>dtDrawCharts();</script>'
+        f"<script>dtDrawCharts();</script>"
     )
     raise nodes.SkipNode
 
@@ -204,8 +207,12 @@ def escape_print_title(app, pagename, templatename, context, doctree):
         context["pagetitle"] = html_escape(str(context["pagetitle"]))
 
 
-LATEX_SPECIAL = {c: "\\" + c for c in "&%$#_{}"} | {"~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
-                                                     "\\": r"\textbackslash{}", "`": r"\textasciigrave{}"}
+LATEX_SPECIAL = {c: "\\" + c for c in "&%$#_{}"} | {
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+    "\\": r"\textbackslash{}",
+    "`": r"\textasciigrave{}",
+}
 
 
 def latex_escape(text: str) -> str:

@@ -1,6 +1,7 @@
 """Shared fixtures: writable data copies, a CSV cell editor, and the one published site (with its PDF)
 that the site, PDF and browser tests all read. That site is built from the project's data with hostile
 text planted in it, so every output path is checked against markup, MyST, LaTeX and file-reading tricks."""
+
 import csv
 import shutil
 from pathlib import Path
@@ -17,8 +18,10 @@ DATA = PROJECT / "data"
 HOSTILE_NAME = "中关村软件园<img src=x onerror=alert(1)> #1 `{raw}` $x$"
 HOSTILE_SHORT = "中关村<b>粗</b>"
 HOSTILE_EDITION = "2026 年版 #2 {sub}`x`"
-HOSTILE_PROFILE = ("概述\n```{literalinclude} ../../../../../../../../etc/passwd\n```\n"
-                   "```{raw} html\n<script>window.pwned=2</script>\n```\n{download}`/etc/passwd`")
+HOSTILE_PROFILE = (
+    "概述\n```{literalinclude} ../../../../../../../../etc/passwd\n```\n"
+    "```{raw} html\n<script>window.pwned=2</script>\n```\n{download}`/etc/passwd`"
+)
 HOSTILE_SCRIPT = "<script>window.pwned=1</script>"
 HOSTILE_INDUSTRY = "区块链</script><script>window.pwned=3</script>"
 HOSTILE_POLICY = r"\input{/etc/passwd} 100% $\$ ~^ _{x}"
@@ -78,8 +81,12 @@ def plant_hostile_text(data: Path) -> None:
     set_cell(data / "bases.csv", line, "short_name", HOSTILE_SHORT)
     set_cell(data / "bases.csv", line, "profile", HOSTILE_PROFILE)
     set_cell(data / "edition.csv", 2, "edition", HOSTILE_EDITION)
-    set_cell(data / "measures.csv", line_of(data / "measures.csv", "base_id", "zhongguancun"), "description",
-             "含有标记的文字 " + HOSTILE_SCRIPT)
+    set_cell(
+        data / "measures.csv",
+        line_of(data / "measures.csv", "base_id", "zhongguancun"),
+        "description",
+        "含有标记的文字 " + HOSTILE_SCRIPT,
+    )
     hainan = data / "focus_industries.csv"
     set_cell(hainan, line_of(hainan, "industry", "区块链"), "industry", HOSTILE_INDUSTRY)
     set_cell(data / "policies.csv", line_of(data / "policies.csv", "base_id", "zhongguancun"), "title", HOSTILE_POLICY)
@@ -96,5 +103,11 @@ def site(tmp_path_factory):
     plant_hostile_text(data)
     report = build(data, root / "out", with_pdf=True)
     ds = load_dataset(data)
-    return {"dir": root / "out" / "site", "data": data, "ds": ds, "report": report, "out": root / "out",
-            "base": ds.base_ids()[0]}
+    return {
+        "dir": root / "out" / "site",
+        "data": data,
+        "ds": ds,
+        "report": report,
+        "out": root / "out",
+        "base": ds.base_ids()[0],
+    }

@@ -3,6 +3,8 @@ built from a copy of the data and served on 127.0.0.1, with every request for an
 The site is the shared build of tests/conftest.py (with hostile text planted in its data); one server
 and one browser serve every test in this module. Playwright never downloads a browser here; axe-core
 comes from tests/browser (npm ci)."""
+
+import contextlib
 import functools
 import re
 import threading
@@ -10,17 +12,22 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import quote, urlsplit
 
 import pytest
+from conftest import HOSTILE_NAME, PROJECT
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import sync_playwright
 
-from conftest import HOSTILE_NAME, PROJECT
 from dtbook.paths import BUNDLE_URL
 
 pytestmark = pytest.mark.browser
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
 AXE = PROJECT / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
@@ -62,6 +69,7 @@ def dialogs():
 @pytest.fixture(scope="module")
 def new_page(left_the_machine, dialogs):
     """Pages in fresh browser contexts where only 127.0.0.1 answers."""
+
     def route(route):
         if urlsplit(route.request.url).hostname == "127.0.0.1":
             route.continue_()
@@ -91,10 +99,8 @@ def page(new_page):
 def visit(page, address: str) -> list[str]:
     """Open a page and wait for its charts to settle; returns their data-drawn states."""
     page.goto(address)
-    try:
+    with contextlib.suppress(PlaywrightTimeout):  # the callers assert on the states, which say what never finished
         page.wait_for_function(SETTLED, timeout=20_000)
-    except PlaywrightTimeout:
-        pass  # the callers assert on the states, which say what never finished
     return page.eval_on_selector_all("div.dt-vega", "divs => divs.map(d => d.dataset.drawn || 'not started')")
 
 
@@ -110,26 +116,39 @@ def links(page, scope: str) -> list[tuple[str, str]]:
 
 def path_of(site, label: str) -> str:
     """Site path of a page; "base" is the first base page in publication order."""
-    return {"home": "book/index.html", "overview": "book/overview.html", "base": f"book/bases/{site['base']}.html",
-            "taxonomy": "book/taxonomy.html", "indicators": "book/indicators.html", "errata": "book/errata.html",
-            "search": "search.html"}[label]
+    return {
+        "home": "book/index.html",
+        "overview": "book/overview.html",
+        "base": f"book/bases/{site['base']}.html",
+        "taxonomy": "book/taxonomy.html",
+        "indicators": "book/indicators.html",
+        "errata": "book/errata.html",
+        "search": "search.html",
+    }[label]
 
 
 def test_charts_draw_offline_and_show_tooltips(site, url, page, left_the_machine):
     for path in (path_of(site, label) for label in ("overview", "base", "indicators")):
         assert set(visit(page, url(path))) == {"done"}, path
-        charts = page.eval_on_selector_all("div.dt-vega", """divs => divs.map(d => ({
+        charts = page.eval_on_selector_all(
+            "div.dt-vega",
+            """divs => divs.map(d => ({
             marks: d.querySelectorAll('svg g.role-mark > *').length,
-            label: d.querySelector('[role=graphics-document]')?.getAttribute('aria-label') || ''}))""")
+            label: d.querySelector('[role=graphics-document]')?.getAttribute('aria-label') || ''}))""",
+        )
         assert all(chart["marks"] > 0 for chart in charts), (path, charts)
         assert all(chart["label"].strip() for chart in charts), (path, "chart without a text alternative")
-        point = page.eval_on_selector("div.dt-vega", """div => {
+        point = page.eval_on_selector(
+            "div.dt-vega",
+            """div => {
             const area = m => { const r = m.getBoundingClientRect(); return r.width * r.height; };
-            const mark = [...div.querySelectorAll('svg g.role-mark > path')].reduce((a, b) => area(b) > area(a) ? b : a);
+            const mark = [...div.querySelectorAll('svg g.role-mark > path')]
+                .reduce((a, b) => area(b) > area(a) ? b : a);
             mark.scrollIntoView({block: 'center', inline: 'center'});
             const r = mark.getBoundingClientRect();
             return {x: r.left + r.width / 2, y: r.top + r.height / 2};
-        }""")
+        }""",
+        )
         page.mouse.move(point["x"], point["y"])
         tooltip = page.locator("#vg-tooltip-element.visible")
         tooltip.wait_for(timeout=5_000)
@@ -141,8 +160,9 @@ def test_charts_draw_offline_and_show_tooltips(site, url, page, left_the_machine
 def search(page, url, query: str) -> list[str]:
     """Site paths the search page lists for query, best first."""
     page.goto(url(f"search.html?q={quote(query)}"))
-    page.wait_for_function("document.querySelector('#search-results p.search-summary')?.textContent.trim()",
-                           timeout=15_000)
+    page.wait_for_function(
+        "document.querySelector('#search-results p.search-summary')?.textContent.trim()", timeout=15_000
+    )
     return [path for path, _ in links(page, "#search-results ul.search li")]
 
 
@@ -170,12 +190,14 @@ def test_base_pages_link_to_overview_indicators_and_their_taxonomy_classes(site,
         page.goto(url(f"book/bases/{base_id}.html"))
         found = links(page, "article.bd-article")
         assert ("book/overview.html", "") in found, base_id
-        assert {("book/indicators.html", "tbl-ranking"), ("book/indicators.html", "fig-score-heatmap")} <= set(found), \
+        assert {("book/indicators.html", "tbl-ranking"), ("book/indicators.html", "fig-score-heatmap")} <= set(found), (
             base_id
+        )
         ids = industries.loc[industries["base_id"] == base_id, "taxonomy_ids"]
         classes = {f"tax-{node.split('.')[0].lower()}" for nodes in ids for node in nodes}
-        linked = {fragment for path, fragment in found
-                  if path == "book/taxonomy.html" and re.fullmatch(r"tax-t\d+", fragment)}
+        linked = {
+            fragment for path, fragment in found if path == "book/taxonomy.html" and re.fullmatch(r"tax-t\d+", fragment)
+        }
         assert linked == classes, base_id
         for path, fragment in found:
             if fragment and path in ("book/indicators.html", "book/taxonomy.html"):
@@ -195,7 +217,9 @@ def test_overview_links_to_every_base_page(site, url, page):
 @pytest.mark.parametrize("label", ["home", "overview", "base", "taxonomy", "indicators", "errata", "search"])
 def test_sidebar_lists_base_pages_in_data_order(site, url, page, label):
     page.goto(url(path_of(site, label)))
-    listed = [m.group(1) for p, _ in links(page, "nav.bd-docs-nav") if (m := re.fullmatch(r"book/bases/(\w+)\.html", p))]
+    listed = [
+        m.group(1) for p, _ in links(page, "nav.bd-docs-nav") if (m := re.fullmatch(r"book/bases/(\w+)\.html", p))
+    ]
     assert listed == site["ds"].base_ids()
 
 
@@ -205,9 +229,12 @@ def test_phone_width_has_no_sideways_scrolling_and_wide_tables_scroll_in_place(s
         visit(phone, url(path))
         scroll, client = phone.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
         assert scroll <= client + 1, (path, scroll, client)
-        tables = phone.eval_on_selector_all("table.dt-table", """tables => tables.map(t => ({
+        tables = phone.eval_on_selector_all(
+            "table.dt-table",
+            """tables => tables.map(t => ({
             id: t.id, scroll: t.scrollWidth, client: t.clientWidth, overflow: getComputedStyle(t).overflowX,
-            right: t.getBoundingClientRect().right}))""")
+            right: t.getBoundingClientRect().right}))""",
+        )
         assert tables, path
         for table in tables:
             assert table["overflow"] in ("auto", "scroll") and table["right"] <= client + 1, (path, table)
@@ -218,14 +245,18 @@ def test_phone_width_has_no_sideways_scrolling_and_wide_tables_scroll_in_place(s
 def axe_problems(page) -> list[dict]:
     """Serious and critical axe-core violations, minus the theme exceptions above."""
     page.add_script_tag(path=str(AXE))
-    return page.evaluate("""async exceptions => {
+    return page.evaluate(
+        """async exceptions => {
         const result = await axe.run();
         return result.violations.filter(v => ['serious', 'critical'].includes(v.impact)).map(v => ({
             id: v.id, help: v.help,
-            nodes: v.nodes.filter(n => !(exceptions[v.id] && document.querySelector(n.target[0])?.matches(exceptions[v.id])))
+            nodes: v.nodes.filter(n => !(exceptions[v.id]
+                                         && document.querySelector(n.target[0])?.matches(exceptions[v.id])))
                           .map(n => n.target.join(' '))
         })).filter(v => v.nodes.length);
-    }""", THEME_EXCEPTIONS)
+    }""",
+        THEME_EXCEPTIONS,
+    )
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
@@ -265,8 +296,11 @@ def test_chart_library_loads_once_from_its_own_file_and_only_where_needed(site, 
     for path in with_charts + [path_of(site, "errata"), path_of(site, "home")]:
         requested = [r for r in requests_for(page, url(path)) if "vega" in r]
         assert requested == ([bundle] if path in with_charts else []), path
-        inline = page.eval_on_selector_all("script:not([src])", """scripts => scripts
-            .filter(s => !s.type || /javascript|module/.test(s.type)).map(s => s.textContent.length)""")
+        inline = page.eval_on_selector_all(
+            "script:not([src])",
+            """scripts => scripts
+            .filter(s => !s.type || /javascript|module/.test(s.type)).map(s => s.textContent.length)""",
+        )
         assert max(inline) < INLINE_SCRIPT_LIMIT, path
 
 
@@ -278,12 +312,14 @@ def test_planted_markup_never_runs_on_pages_or_in_search_results(site, url, page
     for path in pages:
         visit(page, url(path))
         if path.startswith("search"):
-            page.wait_for_function("document.querySelectorAll('#search-results ul.search li').length > 0",
-                                   timeout=15_000)
+            page.wait_for_function(
+                "document.querySelectorAll('#search-results ul.search li').length > 0", timeout=15_000
+            )
         planted = page.evaluate("""() => ({
             pwned: [window.pwned, window.pwned2, window.pwned3].filter(v => v !== undefined),
             images: [...document.querySelectorAll('img')].filter(i => i.getAttribute('src') === 'x').length,
-            handlers: [...document.querySelectorAll('*')].filter(e => (e.getAttribute('onerror') || '').includes('alert')).length,
+            handlers: [...document.querySelectorAll('*')]
+                .filter(e => (e.getAttribute('onerror') || '').includes('alert')).length,
             bold: [...document.querySelectorAll('b')].filter(b => b.textContent === '粗').length})""")
         assert planted == {"pwned": [], "images": 0, "handlers": 0, "bold": 0}, (path, planted)
         if path.startswith("search"):

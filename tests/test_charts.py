@@ -1,4 +1,5 @@
 """Each chart draws what its data and caption say: rendered to SVG with vl-convert, marks counted."""
+
 import re
 
 import numpy as np
@@ -17,8 +18,14 @@ def svg_of(chart) -> str:
 
 
 def test_heatmap_draws_a_grey_cell_for_every_element_without_evidence():
-    scores = pd.DataFrame({"base_name": ["甲", "甲", "乙", "乙", "丙", "丙"], "element_name": ["一", "二"] * 3,
-                           "score": [80.0, np.nan, np.nan, 20.0, 50.0, 100.0], "items": [3, 0, 0, 1, 2, 4]})
+    scores = pd.DataFrame(
+        {
+            "base_name": ["甲", "甲", "乙", "乙", "丙", "丙"],
+            "element_name": ["一", "二"] * 3,
+            "score": [80.0, np.nan, np.nan, 20.0, 50.0, 100.0],
+            "items": [3, 0, 0, 1, 2, 4],
+        }
+    )
     svg = svg_of(charts.score_heatmap(scores, ["一", "二"], ["甲", "乙", "丙"]))
     grey = re.findall(rf'<path[^>]*fill="{charts.MISSING_FILL}"', svg)
     assert len(grey) == 2  # 甲·二 and 乙·一
@@ -26,9 +33,16 @@ def test_heatmap_draws_a_grey_cell_for_every_element_without_evidence():
 
 
 def test_ranking_bars_are_dark_exactly_where_the_evidence_covers_enough_weight():
-    ranking = pd.DataFrame({"base_name": ["甲", "乙", "丙"], "composite": [70.0, 60.0, 50.0], "rank": [1, 2, 3],
-                            "rank_p05": [1, 1, 2], "rank_p95": [2, 3, 3],
-                            "status": [CompositeStatus.OK.key, CompositeStatus.THIN.key, CompositeStatus.OK.key]})
+    ranking = pd.DataFrame(
+        {
+            "base_name": ["甲", "乙", "丙"],
+            "composite": [70.0, 60.0, 50.0],
+            "rank": [1, 2, 3],
+            "rank_p05": [1, 1, 2],
+            "rank_p95": [2, 3, 3],
+            "status": [CompositeStatus.OK.key, CompositeStatus.THIN.key, CompositeStatus.OK.key],
+        }
+    )
     ranking["status_label"] = ranking["status"].map(CompositeStatus.label_of)
     svg = svg_of(charts.ranking_chart(ranking))
     bars = re.findall(r'<path aria-label="[^"]*综合指数[^"]*"[^>]*fill="#1f6f8b"[^>]*>', svg)

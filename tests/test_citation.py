@@ -1,13 +1,14 @@
 """Citation metadata: CITATION.cff against the Citation File Format schema, and the ready-made citations."""
-import pytest
+
 import json
 from pathlib import Path
 
 import jsonschema
 import pandas as pd
+import pytest
 import yaml
-
 from conftest import PROJECT
+
 from dtbook import load_dataset
 from dtbook.citation import bib_key, policies_bibtex, publication_citation, read_citation
 
@@ -52,7 +53,7 @@ def test_policy_bibliography_merges_repeated_documents_and_keeps_details(data_co
     documents = set(zip(ds.policies["title"], ds.policies["issuer"].fillna("")))
     assert bib.count("@misc{") == len(documents)  # hand count: one entry per (title, issuer)
     dated = ds.policies[ds.policies["doc_number"].notna()].iloc[0]
-    entry = bib[bib.index("@misc{" + bib_key(dated)):].split("\n}\n")[0]
+    entry = bib[bib.index("@misc{" + bib_key(dated)) :].split("\n}\n")[0]
     assert dated["doc_number"] in entry and f"year = {{{dated['date'][:4]}}}" in entry
     assert "{{" + dated["title"] + "}}" in entry
 
@@ -64,7 +65,15 @@ def test_bib_key_is_the_document_not_the_row():
 
 
 def test_bibtex_escapes_markup_in_titles():
-    policies = pd.DataFrame({"policy_id": ["x"], "title": [r"\input{/etc/passwd} 50% ~^ {x}"], "issuer": [pd.NA],
-                             "doc_number": [pd.NA], "date": [pd.NA], "level": ["国家"]})
+    policies = pd.DataFrame(
+        {
+            "policy_id": ["x"],
+            "title": [r"\input{/etc/passwd} 50% ~^ {x}"],
+            "issuer": [pd.NA],
+            "doc_number": [pd.NA],
+            "date": [pd.NA],
+            "level": ["国家"],
+        }
+    )
     bib = policies_bibtex(policies)
     assert r"\textbackslash{}input\{/etc/passwd\} 50\% \textasciitilde{}\textasciicircum{} \{x\}" in bib

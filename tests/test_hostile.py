@@ -1,15 +1,22 @@
 """Data text is untrusted: the shared site (tests/conftest.py) was built with markup, MyST directives and
 roles, LaTeX, a `#` and file paths planted in names, profiles, the edition, policies and industries.
 Every output must show them as literal text and publish nothing the data did not say."""
+
 import html
 import re
 import subprocess
 from pathlib import Path
 
 import pytest
-
-from conftest import (HOSTILE_EDITION, HOSTILE_INDUSTRY, HOSTILE_NAME, HOSTILE_POLICY, HOSTILE_PROFILE,
-                      HOSTILE_SHORT, WARNED_LINE)
+from conftest import (
+    HOSTILE_EDITION,
+    HOSTILE_INDUSTRY,
+    HOSTILE_NAME,
+    HOSTILE_POLICY,
+    HOSTILE_PROFILE,
+    HOSTILE_SHORT,
+    WARNED_LINE,
+)
 
 pytestmark = pytest.mark.build
 
@@ -53,11 +60,11 @@ def test_planted_text_reads_literally_in_title_heading_sidebar_and_neighbours(si
     body = text_of(base)
     assert " ".join(HOSTILE_PROFILE.split()) in body  # directives and roles shown as typed, on one line
     overview = (site["dir"] / "book" / "overview.html").read_text(encoding="utf-8")
-    sidebar = text_of(overview[overview.index("bd-docs-nav"):overview.index("</nav>", overview.index("bd-docs-nav"))])
+    sidebar = text_of(overview[overview.index("bd-docs-nav") : overview.index("</nav>", overview.index("bd-docs-nav"))])
     assert HOSTILE_NAME in sidebar
     neighbour = site["ds"].base_ids()[1]
     following = (site["dir"] / "book" / "bases" / f"{neighbour}.html").read_text(encoding="utf-8")
-    previous = following[following.index("prev-next-area"):]
+    previous = following[following.index("prev-next-area") :]
     assert HOSTILE_NAME in text_of(previous)
     assert HOSTILE_SHORT in text_of(overview)
 

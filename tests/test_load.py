@@ -1,10 +1,11 @@
 """The loader types every table and reports every problem with its file, line and column."""
+
 import csv
 
 import pandas as pd
 import pytest
-
 from conftest import append_row, cell, read_rows, set_cell, write_rows
+
 from dtbook import DataValidationError, load_dataset
 
 pytestmark = pytest.mark.unit
@@ -34,7 +35,7 @@ def test_project_data_is_valid_and_typed(data_copy):
 def test_missing_column_is_named(data_copy):
     rows = read_rows(data_copy / "bases.csv")
     drop = rows[0].index("city")
-    write_rows(data_copy / "bases.csv", [r[:drop] + r[drop + 1:] for r in rows])
+    write_rows(data_copy / "bases.csv", [r[:drop] + r[drop + 1 :] for r in rows])
     issue = only_issue(data_copy)
     assert (issue.file, issue.row, issue.column) == ("bases.csv", 1, "city")
     assert "missing column" in issue.message
@@ -175,10 +176,23 @@ def test_fingerprint_follows_the_data(data_copy):
 
 
 def test_new_base_is_a_data_change_only(data_copy):
-    line = append_row(data_copy / "bases.csv", {
-        "base_id": "newbase", "order": "13", "name": "测试基地", "short_name": "测试", "city": "西安",
-        "province": "陕西省", "region": "西北", "batch": "第二批", "recognised": "2026-01", "profile": "测试用。",
-        "source_section": "s2", "source_locator": "测试"})
+    line = append_row(
+        data_copy / "bases.csv",
+        {
+            "base_id": "newbase",
+            "order": "13",
+            "name": "测试基地",
+            "short_name": "测试",
+            "city": "西安",
+            "province": "陕西省",
+            "region": "西北",
+            "batch": "第二批",
+            "recognised": "2026-01",
+            "profile": "测试用。",
+            "source_section": "s2",
+            "source_locator": "测试",
+        },
+    )
     ds = load_dataset(data_copy)
     assert ds.base_ids()[-1] == "newbase" and line == len(ds.bases) + 1
     assert pd.isna(ds.bases.set_index("base_id").at["newbase", "positioning"])
@@ -194,21 +208,41 @@ def warnings_at(ds, file, line, column):
 
 # Untrusted text: single-line fields hold one line, text holds no control characters.
 
+
 def test_line_break_is_reported_on_the_line_where_the_row_starts(data_copy):
     set_cell(data_copy / "bases.csv", 3, "name", "中关村\n软件园")
     set_cell(data_copy / "bases.csv", 5, "region", "火星")  # the fifth record now starts on line 6
     issues = issues_of(data_copy)
     assert [(i.file, i.row, i.column) for i in issues] == [("bases.csv", 3, "name"), ("bases.csv", 6, "region")]
-    assert str(issues[0]).startswith("bases.csv, 第 3 行 (line 3), 列 name: 单行字段不能含换行或控制字符 "
-                                      "(line break or control character in a single-line field)")
+    assert str(issues[0]).startswith(
+        "bases.csv, 第 3 行 (line 3), 列 name: 单行字段不能含换行或控制字符 "
+        "(line break or control character in a single-line field)"
+    )
 
 
-@pytest.mark.parametrize("value", ["北京\n", "北\r京", "北\v京", "北\f京", "北\x85京", "北\u2028京", "北\u2029京",
-                                   "北\t京", "北\x00京", "北\x1b京", "北\x7f京", "北\x9f京"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "北京\n",
+        "北\r京",
+        "北\v京",
+        "北\f京",
+        "北\x85京",
+        "北\u2028京",
+        "北\u2029京",
+        "北\t京",
+        "北\x00京",
+        "北\x1b京",
+        "北\x7f京",
+        "北\x9f京",
+    ],
+)
 def test_single_line_field_rejects_line_breaks_and_control_characters(data_copy, value):
     rows = read_rows(data_copy / "bases.csv")
     rows[3][rows[0].index("city")] = value
-    with (data_copy / "bases.csv").open("w", encoding="utf-8", newline="") as handle:  # quoted, as spreadsheets write a lone \r
+    with (data_copy / "bases.csv").open(
+        "w", encoding="utf-8", newline=""
+    ) as handle:  # quoted, as spreadsheets write a lone \r
         csv.writer(handle, quoting=csv.QUOTE_ALL).writerows(rows)
     issue = only_issue(data_copy)
     assert (issue.file, issue.row, issue.column) == ("bases.csv", 4, "city")
@@ -224,8 +258,11 @@ def test_list_item_rejects_a_line_break(data_copy):
 
 def test_url_is_single_line(tmp_path):
     schema = tmp_path / "schema.yaml"
-    schema.write_text("tables:\n  links:\n    file: links.csv\n    title: t\n    source: s\n    primary_key: url\n"
-                      "    fields:\n      - {name: url, type: url, required: true}\n", encoding="utf-8")
+    schema.write_text(
+        "tables:\n  links:\n    file: links.csv\n    title: t\n    source: s\n    primary_key: url\n"
+        "    fields:\n      - {name: url, type: url, required: true}\n",
+        encoding="utf-8",
+    )
     data = tmp_path / "data"
     data.mkdir()
     write_rows(data / "links.csv", [["url"], ["https://example.org/a"], ["https://example.org/\nb"]])
@@ -249,6 +286,7 @@ def test_text_rejects_other_control_characters(data_copy, char):
 
 # Plausibility declared in the schema: min/max are errors, warn_min/warn_max warnings, not_after the data date.
 
+
 @pytest.mark.parametrize("value", ["inf", "-inf", "nan", "NaN", "Infinity", "1e999"])
 def test_numbers_must_be_finite(data_copy, value):
     set_cell(data_copy / "key_figures.csv", 3, "value", value)
@@ -271,16 +309,28 @@ def test_odd_but_possible_values_are_warnings(data_copy):
     ds = load_dataset(data_copy)
     assert value_at(ds.key_figures, 3, "value") == 2000000
     assert [(w.file, w.row, w.column) for w in ds.warnings] == [
-        ("key_figures.csv", 3, "value"), ("national_trade.csv", 3, "growth_pct"), ("national_trade.csv", 4, "growth_pct")]
+        ("key_figures.csv", 3, "value"),
+        ("national_trade.csv", 3, "growth_pct"),
+        ("national_trade.csv", 4, "growth_pct"),
+    ]
     assert "unusually high" in ds.warnings[0].message and "unusually low" in ds.warnings[2].message
-    assert str(ds.warnings[1]) == ("national_trade.csv, 第 3 行 (line 3), 列 growth_pct: "
-                                   "大于 100，少见，请核对 (unusually high, above 100; please check): 150")
+    assert str(ds.warnings[1]) == (
+        "national_trade.csv, 第 3 行 (line 3), 列 growth_pct: "
+        "大于 100，少见，请核对 (unusually high, above 100; please check): 150"
+    )
 
 
-@pytest.mark.parametrize("file, line, column, value", [
-    ("policies.csv", 3, "date", "2099-12"), ("policies.csv", 3, "date", "2026-12"), ("key_figures.csv", 3, "year", "2099"),
-    ("bases.csv", 2, "recognised", "2027"), ("national_trade.csv", 2, "year", "2030"),
-    ("background_facts.csv", 2, "year", "2027")])
+@pytest.mark.parametrize(
+    "file, line, column, value",
+    [
+        ("policies.csv", 3, "date", "2099-12"),
+        ("policies.csv", 3, "date", "2026-12"),
+        ("key_figures.csv", 3, "year", "2099"),
+        ("bases.csv", 2, "recognised", "2027"),
+        ("national_trade.csv", 2, "year", "2030"),
+        ("background_facts.csv", 2, "year", "2027"),
+    ],
+)
 def test_nothing_after_the_data_date(data_copy, file, line, column, value):
     set_cell(data_copy / file, line, column, value)
     issue = only_issue(data_copy)
@@ -295,9 +345,15 @@ def test_the_data_dates_own_month_and_year_are_allowed(data_copy):
     load_dataset(data_copy)
 
 
-@pytest.mark.parametrize("file, column, value", [
-    ("policies.csv", "date", "0001-01"), ("policies.csv", "date", "1948-12-31"), ("key_figures.csv", "year", "1948"),
-    ("bases.csv", "recognised", "1999-12")])
+@pytest.mark.parametrize(
+    "file, column, value",
+    [
+        ("policies.csv", "date", "0001-01"),
+        ("policies.csv", "date", "1948-12-31"),
+        ("key_figures.csv", "year", "1948"),
+        ("bases.csv", "recognised", "1999-12"),
+    ],
+)
 def test_dates_have_a_lower_year(data_copy, file, column, value):
     set_cell(data_copy / file, 3, column, value)
     issue = only_issue(data_copy)
@@ -311,6 +367,7 @@ def test_project_data_has_no_errors_and_shows_its_warnings(data_copy):
 
 
 # Spreadsheet habits: accepted where unambiguous, named exactly where not.
+
 
 @pytest.mark.parametrize("value", ["T5.1；T1.1", "T5.1; T1.1", "T5.1 ；T1.1；"])
 def test_full_width_semicolon_separates_list_items(data_copy, value):
@@ -348,10 +405,16 @@ def test_ambiguous_commas_are_errors(data_copy, value):
     assert "not a valid thousands separator" in issue.message and "decimal comma not accepted" in issue.message
 
 
-@pytest.mark.parametrize("file, line, column, value, read", [
-    ("key_figures.csv", 3, "value", "１２０", 120), ("key_figures.csv", 3, "value", "１，２００", 1200),
-    ("national_trade.csv", 3, "growth_pct", "－１．５", -1.5), ("key_figures.csv", 3, "year", "２０２１", 2021),
-    ("report_sections.csv", 3, "page", "１２", 12)])
+@pytest.mark.parametrize(
+    "file, line, column, value, read",
+    [
+        ("key_figures.csv", 3, "value", "１２０", 120),
+        ("key_figures.csv", 3, "value", "１，２００", 1200),
+        ("national_trade.csv", 3, "growth_pct", "－１．５", -1.5),
+        ("key_figures.csv", 3, "year", "２０２１", 2021),
+        ("report_sections.csv", 3, "page", "１２", 12),
+    ],
+)
 def test_full_width_digits_are_read_with_a_warning(data_copy, file, line, column, value, read):
     set_cell(data_copy / file, line, column, value)
     ds = load_dataset(data_copy)
@@ -372,7 +435,11 @@ def test_percent_sign_belongs_in_the_unit_column(data_copy, value):
 def test_other_number_spellings_are_not_guessed(data_copy, value):
     set_cell(data_copy / "key_figures.csv", 3, "value", value)
     issue = only_issue(data_copy)
-    assert (issue.file, issue.row, issue.column) == ("key_figures.csv", 3, "value") and "expected a number" in issue.message
+    assert (issue.file, issue.row, issue.column) == (
+        "key_figures.csv",
+        3,
+        "value",
+    ) and "expected a number" in issue.message
 
 
 def test_integers_take_thousands_separators_but_years_do_not(data_copy):
@@ -380,7 +447,11 @@ def test_integers_take_thousands_separators_but_years_do_not(data_copy):
     assert value_at(load_dataset(data_copy).report_sections, 3, "page") == 1200
     set_cell(data_copy / "key_figures.csv", 3, "year", "2,021")
     issue = only_issue(data_copy)
-    assert (issue.file, issue.row, issue.column) == ("key_figures.csv", 3, "year") and "expected an integer" in issue.message
+    assert (issue.file, issue.row, issue.column) == (
+        "key_figures.csv",
+        3,
+        "year",
+    ) and "expected an integer" in issue.message
 
 
 def test_taxonomy_cycle_is_named_on_each_row_and_not_as_a_level_problem(data_copy):
@@ -388,7 +459,8 @@ def test_taxonomy_cycle_is_named_on_each_row_and_not_as_a_level_problem(data_cop
     issues = issues_of(data_copy)
     assert [(i.file, i.row, i.column, i.message) for i in issues] == [
         ("taxonomy.csv", 2, "parent_id", "上级关系成环 (cycle in parent_id): T1 → T1.1 → T1"),
-        ("taxonomy.csv", 3, "parent_id", "上级关系成环 (cycle in parent_id): T1.1 → T1 → T1.1")]
+        ("taxonomy.csv", 3, "parent_id", "上级关系成环 (cycle in parent_id): T1.1 → T1 → T1.1"),
+    ]
 
 
 @pytest.mark.parametrize("file, line, own_id", [("taxonomy.csv", 3, "T1.1"), ("report_sections.csv", 5, "s2.1")])
@@ -401,13 +473,16 @@ def test_self_parent_is_a_cycle(data_copy, file, line, own_id):
 
 # The data folder holds tables only.
 
+
 @pytest.mark.parametrize("name", ["schema.yaml", "extra.yml"])
 def test_data_folder_must_not_carry_a_schema(data_copy, name):
     (data_copy / name).write_text("tables: {}\n", encoding="utf-8")
     issue = only_issue(data_copy)
     assert (issue.file, issue.row, issue.column) == (name, None, None)
-    assert issue.message.startswith("数据目录不应包含模式文件；模式由程序提供 (dtbook/schema.yaml)，请删除该文件 "
-                                    "(a data folder must not carry its own schema")
+    assert issue.message.startswith(
+        "数据目录不应包含模式文件；模式由程序提供 (dtbook/schema.yaml)，请删除该文件 "
+        "(a data folder must not carry its own schema"
+    )
 
 
 def test_misnamed_table_is_reported_not_ignored(data_copy):
@@ -415,7 +490,10 @@ def test_misnamed_table_is_reported_not_ignored(data_copy):
     issues = {i.file: i.message for i in issues_of(data_copy)}
     assert set(issues) == {"eratta.csv", "errata.csv"}
     assert "not a table of the schema" in issues["eratta.csv"] and "did you mean errata.csv" in issues["eratta.csv"]
-    assert "(expected one of): background_facts.csv, base_locations.csv, bases.csv, coding_rules.csv," in issues["eratta.csv"]
+    assert (
+        "(expected one of): background_facts.csv, base_locations.csv, bases.csv, coding_rules.csv,"
+        in issues["eratta.csv"]
+    )
     assert "file missing" in issues["errata.csv"]
 
 
@@ -425,14 +503,23 @@ def test_schema_ships_with_the_code():
     assert SCHEMA_FILE.parent.name == "dtbook" and SCHEMA_FILE.is_file()
 
 
-@pytest.mark.parametrize("field, problem", [
-    ("{name: n, type: number, warn_mx: 3}", "unknown keys"), ("{name: n, type: number, max: 1.0e9}", "must be a number"),
-    ("{name: n, type: string, min: 1}", "cannot have min/max"), ("{name: n, type: year, not_after: edition.date}", "names no field")])
+@pytest.mark.parametrize(
+    "field, problem",
+    [
+        ("{name: n, type: number, warn_mx: 3}", "unknown keys"),
+        ("{name: n, type: number, max: 1.0e9}", "must be a number"),
+        ("{name: n, type: string, min: 1}", "cannot have min/max"),
+        ("{name: n, type: year, not_after: edition.date}", "names no field"),
+    ],
+)
 def test_schema_mistakes_fail_loudly(tmp_path, field, problem):
     from dtbook.schema import load_schemas
 
     schema = tmp_path / "schema.yaml"
-    schema.write_text(f"tables:\n  t:\n    file: t.csv\n    title: t\n    source: s\n    primary_key: n\n    fields:\n      - {field}\n",
-                      encoding="utf-8")
+    schema.write_text(
+        "tables:\n  t:\n    file: t.csv\n    title: t\n    source: s\n    primary_key: n\n"
+        f"    fields:\n      - {field}\n",
+        encoding="utf-8",
+    )
     with pytest.raises(ValueError, match=problem):
         load_schemas(schema)

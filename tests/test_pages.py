@@ -1,8 +1,9 @@
 """Small pieces of page building checked by hand: escaping, the icicle layout, table widths, PNG metadata."""
-import pytest
+
 import zlib
 
 import pandas as pd
+import pytest
 
 from dtbook.output import _png_with_text, md
 from dtbook.pages.taxonomy import taxonomy_layout
@@ -19,23 +20,25 @@ def test_md_shows_markup_as_text():
 
 
 def test_icicle_layout_spans_leaves():
-    taxonomy = pd.DataFrame({
-        "node_id": ["T1", "T1.1", "T1.1.1", "T1.1.2", "T1.2", "T2"],
-        "parent_id": [None, "T1", "T1.1", "T1.1", "T1", None],
-        "level": [1, 2, 3, 3, 2, 1],
-        "name": ["甲", "甲一", "甲一一", "甲一二", "甲二", "乙"],
-    })
+    taxonomy = pd.DataFrame(
+        {
+            "node_id": ["T1", "T1.1", "T1.1.1", "T1.1.2", "T1.2", "T2"],
+            "parent_id": [None, "T1", "T1.1", "T1.1", "T1", None],
+            "level": [1, 2, 3, 3, 2, 1],
+            "name": ["甲", "甲一", "甲一一", "甲一二", "甲二", "乙"],
+        }
+    )
     layout = taxonomy_layout(taxonomy).set_index("node_id")
-    assert (layout.loc["T1", "start"], layout.loc["T1", "end"]) == (0, 3)      # leaves 甲一一, 甲一二, 甲二
+    assert (layout.loc["T1", "start"], layout.loc["T1", "end"]) == (0, 3)  # leaves 甲一一, 甲一二, 甲二
     assert (layout.loc["T1.1", "start"], layout.loc["T1.1", "end"]) == (0, 2)
     assert (layout.loc["T1.2", "start"], layout.loc["T1.2", "end"]) == (2, 3)
-    assert (layout.loc["T2", "start"], layout.loc["T2", "end"]) == (3, 4)      # a leaf at level 1
+    assert (layout.loc["T2", "start"], layout.loc["T2", "end"]) == (3, 4)  # a leaf at level 1
     assert layout.loc["T1.1.2", "path"] == "甲 › 甲一 › 甲一二"
 
 
 def test_column_widths_count_cjk_double_and_cap_long_text():
     widths = _column_widths(["年份", "说明"], [["2024", "很长的说明" * 10], ["2020", "短"]])
-    assert widths == [4 + 5, 24 + 5]       # header 年份 is 4 wide; long text capped at 24
+    assert widths == [4 + 5, 24 + 5]  # header 年份 is 4 wide; long text capped at 24
 
 
 def test_latex_escape():
@@ -46,8 +49,8 @@ def test_png_metadata_chunk_is_valid():
     png = b"\x89PNG\r\n\x1a\n" + (13).to_bytes(4, "big") + b"IHDR" + bytes(13) + b"CRC!" + b"rest"
     tagged = _png_with_text(png, {"Source": "报告"})
     start = 8 + 25
-    length = int.from_bytes(tagged[start:start + 4], "big")
-    chunk_type, data = tagged[start + 4:start + 8], tagged[start + 8:start + 8 + length]
-    crc = int.from_bytes(tagged[start + 8 + length:start + 12 + length], "big")
+    length = int.from_bytes(tagged[start : start + 4], "big")
+    chunk_type, data = tagged[start + 4 : start + 8], tagged[start + 8 : start + 8 + length]
+    crc = int.from_bytes(tagged[start + 8 + length : start + 12 + length], "big")
     assert chunk_type == b"iTXt" and data.endswith("报告".encode()) and crc == zlib.crc32(b"iTXt" + data)
     assert tagged.endswith(b"rest")

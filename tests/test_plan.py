@@ -1,9 +1,10 @@
 """Which pages re-execute when one table changes: the plan's cache keys against hand-made expectations,
 and a page's kernel refusing tables its registry entry does not declare."""
+
 import pandas as pd
 import pytest
-
 from conftest import cell, line_of, set_cell
+
 from dtbook import load_dataset
 from dtbook.build.plan import plan
 from dtbook.indicators import compute_indicators
@@ -12,11 +13,35 @@ from dtbook.registry import page_specs
 
 pytestmark = pytest.mark.unit
 
-BASES = ["zhongguancun", "tianjin", "dalian", "pudong", "nanjing", "hangzhou", "hefei", "xiamen", "qilu", "tianhe",
-         "hainan", "chengdu"]
+BASES = [
+    "zhongguancun",
+    "tianjin",
+    "dalian",
+    "pudong",
+    "nanjing",
+    "hangzhou",
+    "hefei",
+    "xiamen",
+    "qilu",
+    "tianhe",
+    "hainan",
+    "chengdu",
+]
 ALL_BASE_PAGES = {f"bases/{b}" for b in BASES}
-EVERY_PAGE = ALL_BASE_PAGES | {"index", "background", "overview", "taxonomy", "framework", "methodology", "indicators",
-                               "errata", "changelog", "cite", "references", "about"}
+EVERY_PAGE = ALL_BASE_PAGES | {
+    "index",
+    "background",
+    "overview",
+    "taxonomy",
+    "framework",
+    "methodology",
+    "indicators",
+    "errata",
+    "changelog",
+    "cite",
+    "references",
+    "about",
+}
 
 
 def keys(data) -> dict[str, str]:
@@ -41,8 +66,13 @@ CASES = [
     ("source_report", "value", "2022-02", ("key", "date"), ALL_BASE_PAGES | {"index", "about", "cite"}),
     ("key_figures", "value", "41", ("base_id", "dalian"), {"overview", "bases/dalian", "cite"}),
     ("measures", "title", "新平台", ("base_id", "hefei"), {"overview", "bases/hefei", "cite"}),
-    ("bases", "profile", "新的概述。", ("base_id", "xiamen"), {"index", "overview", "taxonomy", "indicators", "bases/xiamen",
-                                                          "cite"}),
+    (
+        "bases",
+        "profile",
+        "新的概述。",
+        ("base_id", "xiamen"),
+        {"index", "overview", "taxonomy", "indicators", "bases/xiamen", "cite"},
+    ),
     ("evidence", "shows", "新的说明", ("base_id", "qilu"), {"bases/qilu", "cite"}),
     # tianjin's only td_feature item: its score, the element's mean and so every base page change
     ("evidence", "strength", "1", ("evidence_id", "tianjin-e02"), ALL_BASE_PAGES | {"taxonomy", "indicators", "cite"}),
@@ -64,7 +94,7 @@ def test_a_change_reruns_exactly_the_pages_that_show_it(data_copy, table, column
 def test_base_pages_rerun_when_the_report_date_changes(data_copy):
     """The stale-page bug: base pages print the report's date but did not hash it."""
     pages = changed_pages(data_copy, "source_report", "value", "2022-03", ("key", "date"))
-    assert ALL_BASE_PAGES <= pages
+    assert pages >= ALL_BASE_PAGES
 
 
 def test_a_kernel_cannot_read_an_undeclared_table(data_copy):

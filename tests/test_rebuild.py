@@ -1,9 +1,9 @@
 """Rebuilding on refreshed data: incremental execution, safe failure, a new base as a data change only.
 
 One output folder is shared by the tests of this module, in order: a clean build, then rebuilds."""
+
 import hashlib
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -13,9 +13,9 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 import pytest
+from conftest import PROJECT, append_row, cell, copy_project_data, read_rows, set_cell, write_rows
 
 import dtbook.registry as registry
-from conftest import PROJECT, append_row, cell, copy_project_data, line_of, read_rows, set_cell, write_rows
 from dtbook import load_dataset
 from dtbook.build import BuildError, build
 from dtbook.paths import NOTEBOOKS
@@ -24,8 +24,11 @@ pytestmark = pytest.mark.build
 
 
 def tree_digest(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 @pytest.fixture(scope="module")
@@ -71,13 +74,21 @@ def test_changing_one_figure_reruns_only_the_pages_that_show_it(workspace):
     assert cell(path, 2, "metric") in set(figures["指标"])
 
 
-@pytest.mark.parametrize("corrupt, expected", [
-    (lambda d: set_cell(d / "key_figures.csv", 3, "value", "四十"), ["key_figures.csv", "第 3 行", "value"]),
-    (lambda d: set_cell(d / "policies.csv", 4, "base_id", "nowhere"), ["policies.csv", "第 4 行", "base_id", "nowhere"]),
-    (lambda d: (d / "taxonomy.csv").write_bytes(b""), ["taxonomy.csv", "empty file"]),
-    (lambda d: write_rows(d / "bases.csv", [r[:-1] for r in read_rows(d / "bases.csv")]),
-     ["bases.csv", "source_locator", "missing column"]),
-])
+@pytest.mark.parametrize(
+    "corrupt, expected",
+    [
+        (lambda d: set_cell(d / "key_figures.csv", 3, "value", "四十"), ["key_figures.csv", "第 3 行", "value"]),
+        (
+            lambda d: set_cell(d / "policies.csv", 4, "base_id", "nowhere"),
+            ["policies.csv", "第 4 行", "base_id", "nowhere"],
+        ),
+        (lambda d: (d / "taxonomy.csv").write_bytes(b""), ["taxonomy.csv", "empty file"]),
+        (
+            lambda d: write_rows(d / "bases.csv", [r[:-1] for r in read_rows(d / "bases.csv")]),
+            ["bases.csv", "source_locator", "missing column"],
+        ),
+    ],
+)
 def test_bad_data_stops_the_build_and_leaves_the_site_untouched(workspace, corrupt, expected):
     before = tree_digest(workspace["out"] / "site")
     data = copy_data(workspace, f"bad-{expected[0]}-{len(expected)}")
@@ -136,21 +147,80 @@ def test_notebook_error_names_notebook_and_cell_and_publishes_nothing(workspace,
 def test_new_base_is_added_by_data_alone_with_a_changelog(workspace):
     data = copy_data(workspace, "edition-2")
     common = {"source_section": "s2", "source_locator": "测试用合成数据"}
-    append_row(data / "bases.csv", {
-        "base_id": "xian", "order": "13", "name": "西安软件新城", "short_name": "西安软件新城", "city": "西安",
-        "province": "陕西省", "region": "西北", "batch": "第二批", "recognised": "2026-06", "positioning": "丝路数字服务枢纽",
-        "profile": "用于检验新增基地流程的合成数据。", **common})
-    append_row(data / "base_locations.csv", {"base_id": "xian", "city": "西安", "lon": "108.95", "lat": "34.27",
-                                             "source": "测试"})
-    append_row(data / "policies.csv", {"policy_id": "xian-p01", "base_id": "xian", "title": "西安软件新城测试方案",
-                                       "issuer": "西安市", "level": "市级", "date": "2026-05", "relation": "制定", **common})
-    append_row(data / "measures.csv", {"measure_id": "xian-m01", "base_id": "xian", "kind": "平台", "status": "计划",
-                                       "title": "丝路数字服务平台", "description": "测试用平台。", **common})
-    append_row(data / "key_figures.csv", {"figure_id": "xian-f01", "base_id": "xian", "metric": "入驻企业数",
-                                          "value": "321", "unit": "家", "year": "2026", "quote": "入驻企业321家", **common})
-    append_row(data / "focus_industries.csv", {"base_id": "xian", "industry": "软件服务", "taxonomy_ids": "T1.1.2.2", **common})
-    append_row(data / "evidence.csv", {"evidence_id": "xian-e01", "base_id": "xian", "element_id": "is_platform",
-                                       "strength": "2", "shows": "建有平台", "quote": "丝路数字服务平台", **common})
+    append_row(
+        data / "bases.csv",
+        {
+            "base_id": "xian",
+            "order": "13",
+            "name": "西安软件新城",
+            "short_name": "西安软件新城",
+            "city": "西安",
+            "province": "陕西省",
+            "region": "西北",
+            "batch": "第二批",
+            "recognised": "2026-06",
+            "positioning": "丝路数字服务枢纽",
+            "profile": "用于检验新增基地流程的合成数据。",
+            **common,
+        },
+    )
+    append_row(
+        data / "base_locations.csv",
+        {"base_id": "xian", "city": "西安", "lon": "108.95", "lat": "34.27", "source": "测试"},
+    )
+    append_row(
+        data / "policies.csv",
+        {
+            "policy_id": "xian-p01",
+            "base_id": "xian",
+            "title": "西安软件新城测试方案",
+            "issuer": "西安市",
+            "level": "市级",
+            "date": "2026-05",
+            "relation": "制定",
+            **common,
+        },
+    )
+    append_row(
+        data / "measures.csv",
+        {
+            "measure_id": "xian-m01",
+            "base_id": "xian",
+            "kind": "平台",
+            "status": "计划",
+            "title": "丝路数字服务平台",
+            "description": "测试用平台。",
+            **common,
+        },
+    )
+    append_row(
+        data / "key_figures.csv",
+        {
+            "figure_id": "xian-f01",
+            "base_id": "xian",
+            "metric": "入驻企业数",
+            "value": "321",
+            "unit": "家",
+            "year": "2026",
+            "quote": "入驻企业321家",
+            **common,
+        },
+    )
+    append_row(
+        data / "focus_industries.csv", {"base_id": "xian", "industry": "软件服务", "taxonomy_ids": "T1.1.2.2", **common}
+    )
+    append_row(
+        data / "evidence.csv",
+        {
+            "evidence_id": "xian-e01",
+            "base_id": "xian",
+            "element_id": "is_platform",
+            "strength": "2",
+            "shows": "建有平台",
+            "quote": "丝路数字服务平台",
+            **common,
+        },
+    )
     report = build(data, workspace["out"], previous=workspace["data"], with_pdf=False)
     site = workspace["out"] / "site"
     assert "bases/xian" in report.executed
@@ -166,7 +236,9 @@ def test_new_base_is_added_by_data_alone_with_a_changelog(workspace):
 
 
 def test_render_failure_names_the_page_and_the_log_not_a_traceback(workspace, tmp_path, monkeypatch):
-    errata_with_cell(tmp_path, monkeypatch, nbformat.v4.new_markdown_cell("见 {doc}`没有这一页 </book/no-such-page>`。"))
+    errata_with_cell(
+        tmp_path, monkeypatch, nbformat.v4.new_markdown_cell("见 {doc}`没有这一页 </book/no-such-page>`。")
+    )
     before = tree_digest(workspace["out"] / "site")
     with pytest.raises(BuildError) as caught:
         build(workspace["data"], workspace["out"], with_pdf=False)
@@ -232,7 +304,10 @@ def test_a_removed_base_leaves_nothing_of_it_published(workspace, tmp_path):
     clean = tmp_path / "clean"
     build(data, clean, with_pdf=False)
     reused, fresh = workspace["out"] / "site", clean / "site"
-    files = lambda site: sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file())
+
+    def files(site):
+        return sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file())
+
     assert files(reused) == files(fresh)
     assert not any("dalian" in name for name in files(reused))
     for path in (reused / "book").rglob("*.html"):

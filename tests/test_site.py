@@ -1,4 +1,5 @@
 """End to end: the published site and PDF of the shared build (tests/conftest.py), read as a reader gets them."""
+
 import html
 import json
 import re
@@ -7,7 +8,6 @@ import zipfile
 
 import pandas as pd
 import pytest
-
 from conftest import HOSTILE_SCRIPT
 
 pytestmark = pytest.mark.build
@@ -123,8 +123,13 @@ def test_data_package_describes_every_table(site):
     data = [r for r in package["resources"] if not r["path"].startswith("indicators/")]
     assert {r["name"] for r in data} == set(ds.schemas)
     indicators = [r for r in package["resources"] if r["path"].startswith("indicators/")]
-    assert {r["path"] for r in indicators} == {"indicators/scores.csv", "indicators/coverage.csv", "indicators/ranking.csv",
-                                               "indicators/recommendations.csv", "indicators/element_means.csv"}
+    assert {r["path"] for r in indicators} == {
+        "indicators/scores.csv",
+        "indicators/coverage.csv",
+        "indicators/ranking.csv",
+        "indicators/recommendations.csv",
+        "indicators/element_means.csv",
+    }
     ranking = pd.read_csv(site["dir"] / "data" / "indicators" / "ranking.csv")
     assert len(ranking) == len(ds.bases)  # published ranks follow the published composites, 1 = highest
     assert ranking["rank"].tolist() == ranking["composite"].rank(ascending=False, method="min").astype(int).tolist()
@@ -154,8 +159,8 @@ def test_executed_notebooks_are_downloadable(site):
 
 def test_sidebar_lists_bases_in_data_order(site):
     html = page(site, "overview")
-    nav = html[html.index('bd-docs-nav'):]
-    positions = [nav.index(f'bases/{b}.html') for b in site["ds"].base_ids()]
+    nav = html[html.index("bd-docs-nav") :]
+    positions = [nav.index(f"bases/{b}.html") for b in site["ds"].base_ids()]
     assert positions == sorted(positions)
 
 
@@ -166,6 +171,7 @@ def test_site_links_the_pdf(site):
 
 
 # ---------------------------------------------------------------- the PDF edition
+
 
 @pytest.fixture(scope="module")
 def pdf_text(site):
@@ -212,8 +218,9 @@ def test_pdf_has_a_plausible_length_and_table_of_contents(site, pdf_text):
 
 @pytest.mark.pdf
 def test_pdf_uses_embedded_cjk_fonts_without_missing_glyphs(site):
-    fonts = subprocess.run(["pdffonts", str(site["dir"] / "pdf" / "book.pdf")], capture_output=True, text=True,
-                           check=True).stdout.splitlines()[2:]
+    fonts = subprocess.run(
+        ["pdffonts", str(site["dir"] / "pdf" / "book.pdf")], capture_output=True, text=True, check=True
+    ).stdout.splitlines()[2:]
     assert any("NotoSerifCJK" in line for line in fonts) and any("NotoSansCJK" in line for line in fonts)
     assert all(line.split()[-5] == "yes" for line in fonts)  # every font embedded
     log = (site["out"] / "stage" / "_build" / "latex" / "book.log").read_text(errors="replace")

@@ -9,6 +9,7 @@ stay as they were, and build-report.json says what went wrong.
 
     python -m dtbook.build [--data DIR] [--out DIR] [--previous DIR] [--no-pdf]
 """
+
 from __future__ import annotations
 
 import os
@@ -17,7 +18,7 @@ import traceback
 from pathlib import Path
 
 from ..indicators import compute_indicators
-from ..load import DataValidationError, Dataset, load_dataset
+from ..load import Dataset, DataValidationError, load_dataset
 from ..paths import CONFIG_FILE, PDF_NAME, PROJECT, TOC_FILE
 from ..registry import RegistryError
 from .errors import BuildError
@@ -42,8 +43,14 @@ def _validated(data_dir: Path, previous: Path | None) -> tuple[Dataset, Dataset 
 def _signature(jobs: list[Job], ds: Dataset, with_pdf: bool) -> str:
     """Everything that shapes the published site; equal signatures mean there is nothing to do."""
     book_files = sorted(p for p in (PROJECT / "book").rglob("*") if p.is_file())
-    return sha(*(job.key for job in jobs), CONFIG_FILE.read_bytes(), TOC_FILE.read_bytes(),
-               *(p.read_bytes() for p in book_files), str(with_pdf), ds.fingerprint)
+    return sha(
+        *(job.key for job in jobs),
+        CONFIG_FILE.read_bytes(),
+        TOC_FILE.read_bytes(),
+        *(p.read_bytes() for p in book_files),
+        str(with_pdf),
+        ds.fingerprint,
+    )
 
 
 def _writable(out: Path) -> None:
@@ -53,12 +60,15 @@ def _writable(out: Path) -> None:
         probe.write_text("")
         probe.unlink()
     except OSError as err:
-        raise BuildError(f"无法写入输出目录 {out}：{err.strerror or err}（请检查该目录的权限或是否只读）\n"
-                         f"cannot write to the output folder {out}: {err.strerror or err} (check its permissions)") from None
+        raise BuildError(
+            f"无法写入输出目录 {out}：{err.strerror or err}（请检查该目录的权限或是否只读）\n"
+            f"cannot write to the output folder {out}: {err.strerror or err} (check its permissions)"
+        ) from None
 
 
-def build(data_dir: Path, out: Path, previous: Path | None = None, with_pdf: bool = True,
-          workers: int | None = None) -> Report:
+def build(
+    data_dir: Path, out: Path, previous: Path | None = None, with_pdf: bool = True, workers: int | None = None
+) -> Report:
     """Build and publish; returns the report, or raises BuildError with a reader-facing message."""
     data_dir, out = Path(data_dir).resolve(), Path(out).resolve()
     _writable(out)
@@ -73,14 +83,18 @@ def build(data_dir: Path, out: Path, previous: Path | None = None, with_pdf: boo
             raise
         except OSError as err:
             report.status, report.log = "failed", _log_traceback(out)
-            report.message = (f"文件系统错误：{err.filename or ''} {err.strerror or err}（回溯见 {report.log}）\n"
-                              f"file system error: {err.filename or ''} {err.strerror or err}")
+            report.message = (
+                f"文件系统错误：{err.filename or ''} {err.strerror or err}（回溯见 {report.log}）\n"
+                f"file system error: {err.filename or ''} {err.strerror or err}"
+            )
             report.save(out)
             raise BuildError(report.message) from None
         except Exception as err:  # a bug: say where the traceback is, not the traceback
             report.status, report.log = "failed", _log_traceback(out)
-            report.message = (f"构建程序内部错误 {type(err).__name__}: {err}（完整回溯见 {report.log}）\n"
-                              f"internal error in the build; full traceback in {report.log}")
+            report.message = (
+                f"构建程序内部错误 {type(err).__name__}: {err}（完整回溯见 {report.log}）\n"
+                f"internal error in the build; full traceback in {report.log}"
+            )
             report.save(out)
             raise BuildError(report.message) from None
         report.save(out)
@@ -123,8 +137,9 @@ def _run(report: Report, data_dir: Path, out: Path, previous_dir: Path | None, w
     report.reused = [job.page for job in jobs if job.page not in report.executed]
     report.seconds["execute"] = round(time.perf_counter() - step, 2)
     if failures:
-        raise BuildError("笔记本执行失败，未发布任何内容 / notebook execution failed, nothing published:\n"
-                         + "\n".join(failures))
+        raise BuildError(
+            "笔记本执行失败，未发布任何内容 / notebook execution failed, nothing published:\n" + "\n".join(failures)
+        )
 
     stage = out / "stage"
     assemble(stage, jobs, cache, ds, indicators)
@@ -134,8 +149,13 @@ def _run(report: Report, data_dir: Path, out: Path, previous_dir: Path | None, w
         report.rendered.append(builder)
         report.seconds[builder] = round(time.perf_counter() - step, 2)
     prune_stale(stage / "_build" / "html", stage, {job.spec.docname for job in jobs})
-    info = {"edition": report.edition, "fingerprint": report.fingerprint, "signature": signature,
-            "data_dir": str(data_dir), "pages": [job.page for job in jobs]}
+    info = {
+        "edition": report.edition,
+        "fingerprint": report.fingerprint,
+        "signature": signature,
+        "data_dir": str(data_dir),
+        "pages": [job.page for job in jobs],
+    }
     pdf = stage / "_build" / "latex" / PDF_NAME if with_pdf else None
     publish(stage, out, pdf, info, edition_stamp(ds))
     prune_cache(cache, {job.key for job in jobs})

@@ -2,6 +2,7 @@
 
 A run's key hashes the notebook, the package code, the page's parameters and exactly the inputs the
 build hands to its kernel (see dtbook.inputs): an input that changes always changes the key."""
+
 from __future__ import annotations
 
 import hashlib
@@ -43,9 +44,13 @@ def sha(*parts: bytes | str) -> str:
 
 def code_digest() -> str:
     """Everything in the package that can change what a notebook prints (the build stages excepted)."""
-    files = sorted(p for p in PACKAGE.rglob("*") if p.suffix in CODE_SUFFIXES and "build" not in p.relative_to(PACKAGE).parts)
-    return sha(*(p.relative_to(PACKAGE).as_posix() + "\n" + p.read_text(encoding="utf-8") for p in files),
-               CITATION_FILE.read_bytes())
+    files = sorted(
+        p for p in PACKAGE.rglob("*") if p.suffix in CODE_SUFFIXES and "build" not in p.relative_to(PACKAGE).parts
+    )
+    return sha(
+        *(p.relative_to(PACKAGE).as_posix() + "\n" + p.read_text(encoding="utf-8") for p in files),
+        CITATION_FILE.read_bytes(),
+    )
 
 
 def plan(ds: Dataset, indicators: Indicators, previous: tuple[Dataset, Indicators] | None) -> list[Job]:
@@ -56,7 +61,12 @@ def plan(ds: Dataset, indicators: Indicators, previous: tuple[Dataset, Indicator
     jobs = []
     for spec in specs:
         inputs = page_inputs(spec, ds, indicators, previous)
-        key = sha(spec.notebook.read_bytes(), json.dumps(dict(spec.params), sort_keys=True), spec.title or "",
-                  inputs.digest, code)[:20]
+        key = sha(
+            spec.notebook.read_bytes(),
+            json.dumps(dict(spec.params), sort_keys=True),
+            spec.title or "",
+            inputs.digest,
+            code,
+        )[:20]
         jobs.append(Job(spec, inputs, key))
     return jobs

@@ -3,6 +3,7 @@
 `<out>/site` is a symbolic link to `<out>/releases/<id>`; replacing a link with os.replace is atomic, so a
 reader always finds a whole site, the old one or the new one. A site holds exactly this build's pages,
 downloads and sources: files Sphinx left from pages or tables that no longer exist are pruned first."""
+
 from __future__ import annotations
 
 import json

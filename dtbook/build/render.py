@@ -1,5 +1,6 @@
 """Render: Jupyter Book (Sphinx) on the stage folder, warnings as errors. A failure is explained by page and
 message, read from the log; the log itself keeps Sphinx's full output and any traceback."""
+
 from __future__ import annotations
 
 import re
@@ -19,8 +20,16 @@ SHOWN = 10  # problems quoted in the message; the rest are in the log
 def render(stage: Path, builder: str, logs: Path) -> None:
     logs.mkdir(parents=True, exist_ok=True)
     log = logs / f"{builder}.log"
-    command = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(stage), "--builder", builder,
-               "-W", "-n", "--keep-going"]
+    command = [
+        str(Path(sys.executable).parent / "jupyter-book"),
+        "build",
+        str(stage),
+        "--builder",
+        builder,
+        "-W",
+        "-n",
+        "--keep-going",
+    ]
     with log.open("w", encoding="utf-8") as handle:
         result = subprocess.run(command, stdout=handle, stderr=subprocess.STDOUT, cwd=stage)
     if result.returncode != 0:
@@ -50,5 +59,9 @@ def explain(text: str, stage: Path, builder: str, log: Path) -> str:
     if not problems:
         problems.append("  - 未能从日志中识别原因 (cause not recognised), 见日志")
     more = f"\n  … 另有 {len(problems) - SHOWN} 处" if len(problems) > SHOWN else ""
-    return (f"Jupyter Book 渲染 {builder} 失败 / rendering failed:\n" + "\n".join(problems[:SHOWN]) + more
-            + f"\n完整输出（含回溯）见日志 / full output, with any traceback: {log}")
+    return (
+        f"Jupyter Book 渲染 {builder} 失败 / rendering failed:\n"
+        + "\n".join(problems[:SHOWN])
+        + more
+        + f"\n完整输出（含回溯）见日志 / full output, with any traceback: {log}"
+    )

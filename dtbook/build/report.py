@@ -1,4 +1,5 @@
 """build-report.json: what the last build attempt did, written when it starts and again when it ends."""
+
 from __future__ import annotations
 
 import json

@@ -1,6 +1,7 @@
 """Stage: assemble the folder Jupyter Book renders: config, toc, executed notebooks, downloads, data package.
 
 Files whose bytes did not change keep their mtime, so Sphinx re-reads only what changed."""
+
 from __future__ import annotations
 
 import shutil
@@ -34,8 +35,13 @@ def write_vega_bundle(path: Path) -> None:
     if path.exists() and marker.exists() and marker.read_text(encoding="utf-8") == version:
         return
     snippet = "window.dtVegaEmbed = vegaEmbed;"
-    write_if_changed(path, "(function () {\n" + vl_convert.javascript_bundle(snippet) + "\n})();\n"
-                     + (PACKAGE / "charts.js").read_text(encoding="utf-8"))
+    write_if_changed(
+        path,
+        "(function () {\n"
+        + vl_convert.javascript_bundle(snippet)
+        + "\n})();\n"
+        + (PACKAGE / "charts.js").read_text(encoding="utf-8"),
+    )
     marker.write_text(version, encoding="utf-8")
 
 

@@ -1,5 +1,6 @@
 """The content of each page, built from data, one module per chapter: the notebooks call these and display
 the result. Every function returns Markdown (MyST) for one part of a page."""
+
 from . import appendix, background, bases, framework, home, indicators, methodology, overview, taxonomy
 
 __all__ = ["appendix", "background", "bases", "framework", "home", "indicators", "methodology", "overview", "taxonomy"]

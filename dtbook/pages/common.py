@@ -2,6 +2,7 @@
 
 Text from data reaches a page only through ``md`` (escaped MyST, link text included) or as table and
 chart files the Sphinx extension reads as plain text."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -12,9 +13,17 @@ from ..output import Markdown, md
 
 BASE_DOC = "/book/bases/{}"
 CAVEAT = "说明：得分衡量的是报告所呈现的建设情况，受报告篇幅与写法影响，不是对基地实际绩效的评价。"
-PAGE_DOCS = {"overview": "/book/overview", "indicators": "/book/indicators", "taxonomy": "/book/taxonomy",
-             "framework": "/book/framework", "methodology": "/book/methodology", "errata": "/book/errata",
-             "cite": "/book/cite", "changelog": "/book/changelog", "background": "/book/background"}
+PAGE_DOCS = {
+    "overview": "/book/overview",
+    "indicators": "/book/indicators",
+    "taxonomy": "/book/taxonomy",
+    "framework": "/book/framework",
+    "methodology": "/book/methodology",
+    "errata": "/book/errata",
+    "cite": "/book/cite",
+    "changelog": "/book/changelog",
+    "background": "/book/background",
+}
 
 
 def doc_link(text: str, docname: str) -> str:
@@ -35,7 +44,9 @@ def locate(ds, section_id: str, locator: str) -> str:
 
 def with_source(ds, frame: pd.DataFrame) -> pd.DataFrame:
     frame = frame.copy()
-    frame["出处"] = [locate(ds, s, l) for s, l in zip(frame["source_section"], frame["source_locator"])]
+    frame["出处"] = [
+        locate(ds, section, place) for section, place in zip(frame["source_section"], frame["source_locator"])
+    ]
     return frame
 
 
@@ -49,8 +60,10 @@ def short_names(ds) -> dict[str, str]:
 
 def edition_line(ds) -> Markdown:
     edition = ds.edition
-    return Markdown(f"版次：{md(edition['edition'])}，编制于 {md(edition['data_date'])}（数据指纹见每页页脚）。"
-                    f"各基地的情况均为报告发布时（{md(source_report(ds)['date'])}）的情况。{md(edition['note'])}")
+    return Markdown(
+        f"版次：{md(edition['edition'])}，编制于 {md(edition['data_date'])}（数据指纹见每页页脚）。"
+        f"各基地的情况均为报告发布时（{md(source_report(ds)['date'])}）的情况。{md(edition['note'])}"
+    )
 
 
 def element_names(ds) -> dict[str, str]:

@@ -1,4 +1,5 @@
 """The definition of digital trade and Table 1, the five-level classification."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -16,8 +17,11 @@ def concepts(ds, kinds: list[str]) -> Markdown:
     out = []
     for kind in kinds:
         for row in frame[frame["kind"] == kind].itertuples():
-            where = (or_silent(row.external_source) if is_missing(row.source_section)
-                     else locate(ds, row.source_section, row.source_locator))
+            where = (
+                or_silent(row.external_source)
+                if is_missing(row.source_section)
+                else locate(ds, row.source_section, row.source_locator)
+            )
             out.append(f"{md(row.label)}\n: {md(row.text)}（{md(where)}）\n")
     return Markdown("\n".join(out))
 
@@ -34,8 +38,17 @@ def taxonomy_layout(taxonomy: pd.DataFrame) -> pd.DataFrame:
         end = start + 1 if not kids else start
         for kid in kids:
             end = place(kid, end, f"{path} › {names[kid]}", top)
-        rows.append({"node_id": node, "name": names[node], "level": int(levels[node]), "start": start, "end": end,
-                     "path": path, "class": top})
+        rows.append(
+            {
+                "node_id": node,
+                "name": names[node],
+                "level": int(levels[node]),
+                "start": start,
+                "end": end,
+                "path": path,
+                "class": top,
+            }
+        )
         return end
 
     cursor = 0.0
@@ -53,9 +66,14 @@ def taxonomy_layout(taxonomy: pd.DataFrame) -> pd.DataFrame:
 
 def taxonomy_chart(ds, page: Page) -> Markdown:
     layout = taxonomy_layout(ds.taxonomy)
-    return page.chart(charts.taxonomy_icicle(layout), "fig-taxonomy-icicle", "数字贸易分类层级图（表1）",
-                      f"冰柱图：自上而下为一至五级分类，每个方块的宽度与其下末级分类的数量成正比；共 {len(ds.taxonomy)} 个分类节点。"
-                      "网页版中悬停可看到完整的分类路径；窄小的方块不标名称，全部节点见下表。", "报告第三部分（一）表1，本书重建层级")
+    return page.chart(
+        charts.taxonomy_icicle(layout),
+        "fig-taxonomy-icicle",
+        "数字贸易分类层级图（表1）",
+        f"冰柱图：自上而下为一至五级分类，每个方块的宽度与其下末级分类的数量成正比；共 {len(ds.taxonomy)} 个分类节点。"
+        "网页版中悬停可看到完整的分类路径；窄小的方块不标名称，全部节点见下表。",
+        "报告第三部分（一）表1，本书重建层级",
+    )
 
 
 def taxonomy_table(ds, page: Page) -> Markdown:
@@ -74,7 +92,9 @@ def taxonomy_classes(ds, indicators: Indicators) -> Markdown:
     out = []
     for row in ds.taxonomy[ds.taxonomy["level"] == 1].itertuples():
         members = ds.taxonomy[ds.taxonomy["parent_id"] == row.node_id]
-        reach = indicators.coverage[(indicators.coverage["class_id"] == row.node_id) & (indicators.coverage["covered"] > 0)]
+        reach = indicators.coverage[
+            (indicators.coverage["class_id"] == row.node_id) & (indicators.coverage["covered"] > 0)
+        ]
         bases = "、".join(doc_link(names[b], BASE_DOC.format(b)) for b in reach["base_id"]) or "无"
         out.append(f"(tax-{row.node_id.lower()})=\n## {row.node_id} {md(row.name)}\n")
         out.append(f"二级分类：{md('；'.join(members['name']))}。\n\n重点产业涉及本门类的基地：{bases}。\n")
@@ -84,6 +104,13 @@ def taxonomy_classes(ds, indicators: Indicators) -> Markdown:
 def taxonomy_notes(ds, page: Page) -> Markdown:
     frame = ds.taxonomy_notes
     names = dict(zip(ds.taxonomy["node_id"], ds.taxonomy["name"]))
-    table = pd.DataFrame({"编号": frame["note_id"], "节点": [f"{n} {names[n]}" for n in frame["node_id"]],
-                          "抽取文本所见": frame["extracted"], "本书处理": frame["decision"], "理由": frame["reason"]})
+    table = pd.DataFrame(
+        {
+            "编号": frame["note_id"],
+            "节点": [f"{n} {names[n]}" for n in frame["node_id"]],
+            "抽取文本所见": frame["extracted"],
+            "本书处理": frame["decision"],
+            "理由": frame["reason"],
+        }
+    )
     return page.table(table, "tbl-taxonomy-notes", "表1重建中需要判断的位置", "本书编者")
