@@ -19,6 +19,7 @@ Prints one line per check and exits 1 if any fails; asserts nothing.
 
     python benchmarks/kernel_isolation.py
 """
+
 from __future__ import annotations
 
 import json
@@ -66,8 +67,12 @@ import os
 os.chdir("/tmp")
 """
 LEAKED = {"secret", "_hidden", "json", "statistics", "leaked_module", "os"}
-BODIES = {"probe": USE_LIBRARY + PROBE, "leaker": USE_LIBRARY + LEAKER, "failing": "raise RuntimeError('deliberate')",
-          "crasher": "import os\nos._exit(1)"}
+BODIES = {
+    "probe": USE_LIBRARY + PROBE,
+    "leaker": USE_LIBRARY + LEAKER,
+    "failing": "raise RuntimeError('deliberate')",
+    "crasher": "import os\nos._exit(1)",
+}
 SEQUENCE = ["probe", "leaker", "probe", "failing", "probe", "crasher", "probe"]
 
 
@@ -76,9 +81,11 @@ def template(folder: Path, name: str) -> Path:
     library.write_text(LIBRARY, encoding="utf-8")
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nb.cells = [nbformat.v4.new_markdown_cell(f"# {name}"),
-                nbformat.v4.new_code_cell(PARAMETERS, metadata={"tags": ["parameters"]}),
-                nbformat.v4.new_code_cell(BODIES[name].format(path=str(library)))]
+    nb.cells = [
+        nbformat.v4.new_markdown_cell(f"# {name}"),
+        nbformat.v4.new_code_cell(PARAMETERS, metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_code_cell(BODIES[name].format(path=str(library))),
+    ]
     path = folder / f"{name}.ipynb"
     nbformat.write(nb, path)
     return path
@@ -101,38 +108,56 @@ def probe_result(path: Path) -> dict:
 def main() -> int:
     scratch = Path(tempfile.mkdtemp(prefix="dtbook-isolation-"))
     templates = {name: template(scratch, name) for name in BODIES}
-    jobs = [Job(SimpleNamespace(page=f"{n}-{name}", notebook=templates[name], params=(), title=None), {}, f"{n}-{name}")
-            for n, name in enumerate(SEQUENCE)]
+    jobs = [
+        Job(SimpleNamespace(page=f"{n}-{name}", notebook=templates[name], params=(), title=None), {}, f"{n}-{name}")
+        for n, name in enumerate(SEQUENCE)
+    ]
     cache = scratch / "cache"
     cache.mkdir()
     executed, errors = execute_all(jobs, cache, scratch / "kernels.log", workers=1)
     with kernel_output_to(scratch / "kernels.log"):
-        papermill.execute_notebook(str(templates["probe"]), str(scratch / "baseline.ipynb"), cwd=str(PROJECT),
-                                   parameters={"inputs": "", "site_dir": ""}, kernel_name="python3", progress_bar=False)
+        papermill.execute_notebook(
+            str(templates["probe"]),
+            str(scratch / "baseline.ipynb"),
+            cwd=str(PROJECT),
+            parameters={"inputs": "", "site_dir": ""},
+            kernel_name="python3",
+            progress_bar=False,
+        )
     base = probe_result(scratch / "baseline.ipynb")
     probes = [probe_result(cache / job.key / NOTEBOOK) for job in jobs if job.key.endswith("-probe")]
     first, after_leak, after_failure, after_crash = probes
     leaker = nbformat.read(cache / jobs[1].key / NOTEBOOK, as_version=4).cells[-1].outputs
     checks = [
-        ("every notebook except the failing and crashing ones ran", sorted(executed) == sorted(
-            job.page for job in jobs if "failing" not in job.page and "crasher" not in job.page)),
-        ("the failing notebook is reported with notebook and cell",
-         any("failing.ipynb" in e and "cell 3 (raise RuntimeError" in e and "deliberate" in e for e in errors)),
+        (
+            "every notebook except the failing and crashing ones ran",
+            sorted(executed)
+            == sorted(job.page for job in jobs if "failing" not in job.page and "crasher" not in job.page),
+        ),
+        (
+            "the failing notebook is reported with notebook and cell",
+            any("failing.ipynb" in e and "cell 3 (raise RuntimeError" in e and "deliberate" in e for e in errors),
+        ),
         ("the crashed kernel is reported", any("crasher.ipynb" in e for e in errors)),
         ("a new worker kernel's first page sees exactly a new kernel's names", first["names"] == base["names"]),
         ("the kernel is reused after a good notebook", after_leak["pid"] == first["pid"]),
-        ("the leaker's names are not seen by the next page",
-         not LEAKED & set(after_leak["names"])),
+        ("the leaker's names are not seen by the next page", not LEAKED & set(after_leak["names"])),
         ("the next page sees exactly a new kernel's names", after_leak["names"] == base["names"]),
         ("the working folder is the project again", after_leak["cwd"] == first["cwd"] == base["cwd"] == str(PROJECT)),
-        ("execution counts start at 1 as in a new kernel",
-         after_leak["counts"] == first["counts"] == base["counts"] == [1, 2, 3]),
-        ("a warning shown on an earlier page is shown again",
-         base["warned"] and first["warned"] and warned(leaker) and after_leak["warned"]),
+        (
+            "execution counts start at 1 as in a new kernel",
+            after_leak["counts"] == first["counts"] == base["counts"] == [1, 2, 3],
+        ),
+        (
+            "a warning shown on an earlier page is shown again",
+            base["warned"] and first["warned"] and warned(leaker) and after_leak["warned"],
+        ),
         ("a kernel whose cell failed is replaced", after_failure["pid"] != after_leak["pid"]),
         ("a crashed kernel is replaced", after_crash["pid"] not in (after_failure["pid"], after_leak["pid"])),
-        ("replaced kernels give a new kernel's namespace",
-         after_failure["names"] == after_crash["names"] == base["names"]),
+        (
+            "replaced kernels give a new kernel's namespace",
+            after_failure["names"] == after_crash["names"] == base["names"],
+        ),
     ]
     for label, ok in checks:
         print(f"{'ok  ' if ok else 'FAIL'} {label}")

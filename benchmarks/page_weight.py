@@ -10,6 +10,7 @@ and asserts nothing: it prints the figures beside the targets.
 
     python benchmarks/page_weight.py [SITE_DIR] [--screenshots DIR]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -26,8 +27,13 @@ from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
 BUNDLE = "vendor/vega-bundle.js"
 TARGETS = {"base": {"cold": 1.1e6, "warm": 150e3}}  # bytes after gzip, from the issue
 SCREENSHOTS = ("home", "base", "indicators")
@@ -68,11 +74,19 @@ def pages_of(site_dir: Path) -> tuple[dict[str, str], dict[str, str]]:
     """Page label -> site path (the base page is the first base in publication order), and label -> the
     page a reader plausibly opened before it: another base page for a base page, the overview for the home
     page, else the home page."""
-    bases = [p for p in json.loads((site_dir / "build-info.json").read_text(encoding="utf-8"))["pages"]
-             if p.startswith("bases/")]
-    pages = {"home": "book/index.html", "overview": "book/overview.html", "base": f"book/{bases[0]}.html",
-             "taxonomy": "book/taxonomy.html", "indicators": "book/indicators.html"}
-    before = {label: pages["home"] for label in pages}
+    bases = [
+        p
+        for p in json.loads((site_dir / "build-info.json").read_text(encoding="utf-8"))["pages"]
+        if p.startswith("bases/")
+    ]
+    pages = {
+        "home": "book/index.html",
+        "overview": "book/overview.html",
+        "base": f"book/{bases[0]}.html",
+        "taxonomy": "book/taxonomy.html",
+        "indicators": "book/indicators.html",
+    }
+    before = dict.fromkeys(pages, pages["home"])
     before["home"] = pages["overview"]
     before["base"] = f"book/{bases[1]}.html" if len(bases) > 1 else pages["home"]
     return pages, before
@@ -117,15 +131,19 @@ def measure(site_dir: Path, screenshots: Path | None = None) -> list[dict]:
                 page = context.new_page()
                 _load(page, base + came_from[label], sent)
                 warm = _load(page, base + path, sent)
-            rows.append({
-                "page": label, "path": path,
-                "cold_gzip_bytes": sum(_gzip_size(body, sizes) for _, body in cold["sent"]),
-                "cold_requests": len(cold["requested"]),
-                "warm_after": came_from[label],
-                "warm_gzip_bytes": sum(_gzip_size(body, sizes) for _, body in warm["sent"]),
-                "warm_requests": len(warm["requested"]), "warm_fetched": len(warm["sent"]),
-                "bundle_requests": sum(urlsplit(u).path.endswith("/" + BUNDLE) for u in cold["requested"]),
-            })
+            rows.append(
+                {
+                    "page": label,
+                    "path": path,
+                    "cold_gzip_bytes": sum(_gzip_size(body, sizes) for _, body in cold["sent"]),
+                    "cold_requests": len(cold["requested"]),
+                    "warm_after": came_from[label],
+                    "warm_gzip_bytes": sum(_gzip_size(body, sizes) for _, body in warm["sent"]),
+                    "warm_requests": len(warm["requested"]),
+                    "warm_fetched": len(warm["sent"]),
+                    "bundle_requests": sum(urlsplit(u).path.endswith("/" + BUNDLE) for u in cold["requested"]),
+                }
+            )
         browser.close()
     return rows
 
@@ -135,15 +153,33 @@ def _kb(n: float) -> str:
 
 
 def print_table(rows: list[dict]) -> None:
-    header = ["page", "cold (gzip)", "target", "requests", "warm (gzip)", "target", "fetched/requests",
-              "bundle", "warm after"]
+    header = [
+        "page",
+        "cold (gzip)",
+        "target",
+        "requests",
+        "warm (gzip)",
+        "target",
+        "fetched/requests",
+        "bundle",
+        "warm after",
+    ]
     lines = [header]
     for row in rows:
         target = TARGETS.get(row["page"], {})
-        lines.append([row["page"], _kb(row["cold_gzip_bytes"]), f"< {_kb(target['cold'])}" if target else "",
-                      str(row["cold_requests"]), _kb(row["warm_gzip_bytes"]),
-                      f"< {_kb(target['warm'])}" if target else "", f"{row['warm_fetched']}/{row['warm_requests']}",
-                      str(row["bundle_requests"]), row["warm_after"]])
+        lines.append(
+            [
+                row["page"],
+                _kb(row["cold_gzip_bytes"]),
+                f"< {_kb(target['cold'])}" if target else "",
+                str(row["cold_requests"]),
+                _kb(row["warm_gzip_bytes"]),
+                f"< {_kb(target['warm'])}" if target else "",
+                f"{row['warm_fetched']}/{row['warm_requests']}",
+                str(row["bundle_requests"]),
+                row["warm_after"],
+            ]
+        )
     widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
     for line in lines:
         print("  ".join(cell.ljust(width) for cell, width in zip(line, widths)))
@@ -153,8 +189,12 @@ def print_table(rows: list[dict]) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("site", type=Path, nargs="?", default=ROOT / "_build" / "site", help="built site folder")
-    parser.add_argument("--screenshots", type=Path, default=None,
-                        help="folder for the screenshots (default: screenshots/ beside the site folder)")
+    parser.add_argument(
+        "--screenshots",
+        type=Path,
+        default=None,
+        help="folder for the screenshots (default: screenshots/ beside the site folder)",
+    )
     args = parser.parse_args(argv)
     site = args.site.resolve()
     screenshots = args.screenshots or site.parent / "screenshots"

@@ -24,6 +24,7 @@ the project's code, notebooks or configuration changed while it ran.
 
     python benchmarks/run.py [--quick] [--out DIR] [--json FILE] [--no-page-weight]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -65,8 +66,12 @@ ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 def project_digest() -> str:
     paths = [ROOT / name for name in PROJECT_INPUTS]
-    files = sorted(p for path in paths for p in ([path] if path.is_file() else path.rglob("*"))
-                   if p.is_file() and "__pycache__" not in p.parts)
+    files = sorted(
+        p
+        for path in paths
+        for p in ([path] if path.is_file() else path.rglob("*"))
+        if p.is_file() and "__pycache__" not in p.parts
+    )
     return hashlib.sha256(b"".join(p.relative_to(ROOT).as_posix().encode() + p.read_bytes() for p in files)).hexdigest()
 
 
@@ -85,8 +90,14 @@ def sphinx_pages(out: Path) -> dict[str, list[str]]:
 def html_digests(out: Path) -> dict[str, str]:
     """Sphinx's own HTML output (before publishing puts the footer stamp in), page -> digest."""
     html = out / "stage" / "_build" / "html"
-    return {p.relative_to(html).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(html.rglob("*.html"))} if html.exists() else {}
+    return (
+        {
+            p.relative_to(html).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(html.rglob("*.html"))
+        }
+        if html.exists()
+        else {}
+    )
 
 
 def measure(label: str, data: Path, out: Path, pdf: bool = False) -> dict:
@@ -96,19 +107,33 @@ def measure(label: str, data: Path, out: Path, pdf: bool = False) -> dict:
     log = out.parent / f"{label.replace(' ', '-').replace('+', 'and')}.log"
     report_file = out / "build-report.json"
     load = os.getloadavg()[0]
-    result = subprocess.run([sys.executable, "-c", WRAPPER, str(log), *build], cwd=ROOT, capture_output=True,
-                            text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", WRAPPER, str(log), *build], cwd=ROOT, capture_output=True, text=True, check=True
+    )
     figures = json.loads(result.stdout.strip().splitlines()[-1])
-    report = (json.loads(report_file.read_text(encoding="utf-8")) if report_file.exists()
-              else {"status": "failed", "executed": [], "seconds": {}})
+    report = (
+        json.loads(report_file.read_text(encoding="utf-8"))
+        if report_file.exists()
+        else {"status": "failed", "executed": [], "seconds": {}}
+    )
     sphinx = sphinx_pages(out) if "html" in report.get("rendered", []) else {"read": [], "written": []}
-    print(f"  {label}: {report['status']} in {figures['seconds']:.1f} s ({figures['cpu']:.1f} CPU s), "
-          f"{len(report['executed'])} notebooks executed, load {load:.2f} -> {os.getloadavg()[0]:.2f}", flush=True)
+    print(
+        f"  {label}: {report['status']} in {figures['seconds']:.1f} s ({figures['cpu']:.1f} CPU s), "
+        f"{len(report['executed'])} notebooks executed, load {load:.2f} -> {os.getloadavg()[0]:.2f}",
+        flush=True,
+    )
     if figures["rc"] != 0:  # keep going: the other figures are still worth printing
         print(f"  BUILD FAILED, log {log}:\n" + "\n".join(log.read_text().splitlines()[-15:]), flush=True)
-    return {"seconds": figures["seconds"], "cpu": figures["cpu"], "mb": figures["maxrss_kb"] / 1024,
-            "report": report, "ok": figures["rc"] == 0, "load": load, "load_after": os.getloadavg()[0],
-            "sphinx": sphinx}
+    return {
+        "seconds": figures["seconds"],
+        "cpu": figures["cpu"],
+        "mb": figures["maxrss_kb"] / 1024,
+        "report": report,
+        "ok": figures["rc"] == 0,
+        "load": load,
+        "load_after": os.getloadavg()[0],
+        "sphinx": sphinx,
+    }
 
 
 def bump_first_figure(data: Path) -> str:
@@ -146,6 +171,7 @@ def page_weight(site: Path):
         return "benchmarks/page_weight.py does not exist: page weight skipped"
     try:
         import page_weight as module
+
         return module.measure(site), getattr(module, "print_table", print_table)
     except Exception as err:  # another helper's code: report it, keep the build figures
         return f"page_weight.measure failed: {type(err).__name__}: {err}"
@@ -179,10 +205,14 @@ def run(scratch: Path, quick: bool, weights_too: bool = True) -> dict:
         shutil.rmtree(scratch / name, ignore_errors=True)
     real = copy_real(scratch / "data-12")
     n_real = sum(1 for _ in (real / "bases.csv").open(encoding="utf-8")) - 1
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
-                            text=True).stdout.strip()
-    print(f"{time.strftime('%Y-%m-%d %H:%M')}; {ROOT} at {commit or '?'}; scratch {scratch}; {os.cpu_count()} CPUs "
-          f"(notebook workers: the build's default, one per CPU)", flush=True)
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+    ).stdout.strip()
+    print(
+        f"{time.strftime('%Y-%m-%d %H:%M')}; {ROOT} at {commit or '?'}; scratch {scratch}; {os.cpu_count()} CPUs "
+        f"(notebook workers: the build's default, one per CPU)",
+        flush=True,
+    )
     before = project_digest()
 
     results = {}
@@ -195,8 +225,9 @@ def run(scratch: Path, quick: bool, weights_too: bool = True) -> dict:
     results["one figure"] = measure("one figure", real, scratch / "out-12")
     sphinx_after = html_digests(scratch / "out-12")
     if not quick:
-        results["clean + PDF"] = measure("clean + PDF", copy_real(scratch / "data-12-pdf"), scratch / "out-12-pdf",
-                                         pdf=True)
+        results["clean + PDF"] = measure(
+            "clean + PDF", copy_real(scratch / "data-12-pdf"), scratch / "out-12-pdf", pdf=True
+        )
     for n in [30] if quick else [30, 100]:
         data = make_dataset(ROOT / "data", scratch / f"data-{n}", n)
         results[f"{n} bases"] = measure(f"{n} bases", data, scratch / f"out-{n}")
@@ -212,63 +243,98 @@ def run(scratch: Path, quick: bool, weights_too: bool = True) -> dict:
     per_base_100 = (t100 - t30) / 70 if t100 is not None else None
     growth = per_base_100 / per_base_30 if per_base_100 is not None and per_base_30 > 0 else None
     # "linear" fails only if the marginal cost of a base grows (superlinear)
-    shape = (None if growth is None else "sublinear" if growth < 0.75 else "roughly linear" if growth <= 1.33
-             else "superlinear")
+    shape = (
+        None
+        if growth is None
+        else "sublinear"
+        if growth < 0.75
+        else "roughly linear"
+        if growth <= 1.33
+        else "superlinear"
+    )
     targets = {
         "clean": (f"total <= {TARGET_RATIO:g} x html", None if ratio is None else ratio <= TARGET_RATIO),
         "unchanged": ("", None),
         "one figure": (f"<= {TARGET_ONE_FIGURE:.0%} of clean", t_one <= TARGET_ONE_FIGURE * t_clean),
         "clean + PDF": ("", None),
         "30 bases": ("", None),
-        "100 bases": (f"<= {TARGET_100:g} s, linear",
-                      t100 is not None and t100 <= TARGET_100 and shape != "superlinear"),
+        "100 bases": (
+            f"<= {TARGET_100:g} s, linear",
+            t100 is not None and t100 <= TARGET_100 and shape != "superlinear",
+        ),
     }
     rows = []
     for label, r in results.items():
         target, ok = targets.get(label, ("", None))
         seconds = r["report"]["seconds"]
-        rows.append({"run": label if "bases" in label else f"{label} ({n_real} bases)",
-                     "wall s": f"{r['seconds']:.1f}", "CPU s": f"{r['cpu']:.1f}",
-                     "execute s": seconds.get("execute", ""), "html s": seconds.get("html", ""),
-                     "pdf s": seconds.get("pdflatex", ""), "% of clean": f"{100 * r['seconds'] / t_clean:.0f}%",
-                     "notebooks": len(r["report"]["executed"]),
-                     "sphinx read/wrote": f"{len(r['sphinx']['read'])}/{len(r['sphinx']['written'])}",
-                     "peak MB": f"{r['mb']:.0f}", "status": r["report"]["status"],
-                     "load before/after": f"{r['load']:.2f}/{r['load_after']:.2f}",
-                     "target": target, "verdict": _verdict(ok, r["ok"])})
+        rows.append(
+            {
+                "run": label if "bases" in label else f"{label} ({n_real} bases)",
+                "wall s": f"{r['seconds']:.1f}",
+                "CPU s": f"{r['cpu']:.1f}",
+                "execute s": seconds.get("execute", ""),
+                "html s": seconds.get("html", ""),
+                "pdf s": seconds.get("pdflatex", ""),
+                "% of clean": f"{100 * r['seconds'] / t_clean:.0f}%",
+                "notebooks": len(r["report"]["executed"]),
+                "sphinx read/wrote": f"{len(r['sphinx']['read'])}/{len(r['sphinx']['written'])}",
+                "peak MB": f"{r['mb']:.0f}",
+                "status": r["report"]["status"],
+                "load before/after": f"{r['load']:.2f}/{r['load_after']:.2f}",
+                "target": target,
+                "verdict": _verdict(ok, r["ok"]),
+            }
+        )
     print()
     print_table(rows)
 
-    print(f"\nclean HTML build ({n_real} bases): total {t_clean:.1f} s wall (build-report total "
-          f"{stages.get('total', '?')} s; {clean['cpu']:.1f} CPU s), execute {stages.get('execute', '?')} s, "
-          f"html render {html or '?'} s")
+    print(
+        f"\nclean HTML build ({n_real} bases): total {t_clean:.1f} s wall (build-report total "
+        f"{stages.get('total', '?')} s; {clean['cpu']:.1f} CPU s), execute {stages.get('execute', '?')} s, "
+        f"html render {html or '?'} s"
+    )
     if ratio is not None:
-        print(f"  total / html = {ratio:.2f} x (target <= {TARGET_RATIO:g} x): "
-              f"{_verdict(ratio <= TARGET_RATIO, clean['ok'])}")
+        print(
+            f"  total / html = {ratio:.2f} x (target <= {TARGET_RATIO:g} x): "
+            f"{_verdict(ratio <= TARGET_RATIO, clean['ok'])}"
+        )
     unchanged = results["unchanged"]
-    print(f"no-change rebuild: {unchanged['seconds']:.1f} s, status {unchanged['report']['status']}, "
-          f"{len(unchanged['report']['executed'])} notebooks executed")
+    print(
+        f"no-change rebuild: {unchanged['seconds']:.1f} s, status {unchanged['report']['status']}, "
+        f"{len(unchanged['report']['executed'])} notebooks executed"
+    )
     one = results["one figure"]
     changed_html = sorted(p for p in sphinx_after if sphinx_before.get(p) != sphinx_after[p])
-    print(f"one key figure changed (first key_figures row, base {changed_base}): {t_one:.1f} s = "
-          f"{100 * t_one / t_clean:.0f}% of clean (target <= {TARGET_ONE_FIGURE:.0%}): "
-          f"{_verdict(t_one <= TARGET_ONE_FIGURE * t_clean, one['ok'])}")
+    print(
+        f"one key figure changed (first key_figures row, base {changed_base}): {t_one:.1f} s = "
+        f"{100 * t_one / t_clean:.0f}% of clean (target <= {TARGET_ONE_FIGURE:.0%}): "
+        f"{_verdict(t_one <= TARGET_ONE_FIGURE * t_clean, one['ok'])}"
+    )
     print(f"  executed: {', '.join(one['report']['executed']) or 'nothing'}")
-    print(f"  Sphinx read {len(one['sphinx']['read'])} and wrote {len(one['sphinx']['written'])} of "
-          f"{len(sphinx_after)} pages: wrote {', '.join(one['sphinx']['written']) or 'none'}")
+    print(
+        f"  Sphinx read {len(one['sphinx']['read'])} and wrote {len(one['sphinx']['written'])} of "
+        f"{len(sphinx_after)} pages: wrote {', '.join(one['sphinx']['written']) or 'none'}"
+    )
     print(f"  Sphinx HTML files whose bytes changed: {len(changed_html)}: {', '.join(changed_html) or 'none'}")
     if "clean + PDF" in results:
         pdf = results["clean + PDF"]
-        print(f"clean build with PDF: {pdf['seconds']:.1f} s "
-              f"(pdflatex {pdf['report']['seconds'].get('pdflatex', '?')} s)")
-    print(f"synthetic bases: 30 bases {t30:.1f} s"
-          + (f", 100 bases {t100:.1f} s (target <= {TARGET_100:g} s)" if t100 else ""))
+        print(
+            f"clean build with PDF: {pdf['seconds']:.1f} s (pdflatex {pdf['report']['seconds'].get('pdflatex', '?')} s)"
+        )
+    print(
+        f"synthetic bases: 30 bases {t30:.1f} s"
+        + (f", 100 bases {t100:.1f} s (target <= {TARGET_100:g} s)" if t100 else "")
+    )
     print(f"  seconds per added base {n_real}->30: {per_base_30:.2f}")
     if growth is not None:
-        print(f"  seconds per added base 30->100: {per_base_100:.2f}; overall {n_real}->100: "
-              f"{(t100 - t_clean) / (100 - n_real):.2f}")
-        print(f"  ratio of marginal costs (30->100 / {n_real}->30): {growth:.2f} -> {shape} "
-              "(roughly linear if within 0.75..1.33)")
+        print(
+            f"  seconds per added base 30->100: {per_base_100:.2f}; overall {n_real}->100: "
+            f"{(t100 - t_clean) / (100 - n_real):.2f}"
+        )
+        print(
+            f"  ratio of marginal costs (30->100 / {n_real}->30): {growth:.2f} -> {shape} "
+            "(roughly linear if within 0.75..1.33)"
+        )
     else:
         print("  100-base run skipped (--quick)")
 
@@ -280,10 +346,16 @@ def run(scratch: Path, quick: bool, weights_too: bool = True) -> dict:
         printer(weight_rows) if weight_rows else print("  (no rows)")
     if changed_meanwhile:
         print(f"\nWARNING: project files ({', '.join(PROJECT_INPUTS)}) changed during the run: figures are unreliable")
-    return {"commit": commit, "n_real": n_real, "changed_meanwhile": changed_meanwhile,
-            "builds": results,
-            "one_figure_changed_html": changed_html, "ratio_total_html": ratio,
-            "per_base_30": per_base_30, "per_base_100": per_base_100}
+    return {
+        "commit": commit,
+        "n_real": n_real,
+        "changed_meanwhile": changed_meanwhile,
+        "builds": results,
+        "one_figure_changed_html": changed_html,
+        "ratio_total_html": ratio,
+        "per_base_30": per_base_30,
+        "per_base_100": per_base_100,
+    }
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ size and the indicators vary a little. Same seed, same bytes: runs can be compar
 
     python benchmarks/synthetic.py TARGET N_BASES [--seed S]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -51,8 +52,9 @@ def _perturb_strength(text: str, rng: random.Random) -> str:
     return str(min(3, max(1, int(text) + rng.choice((-1, 0, 0, 1)))))
 
 
-def _clone(table: str, rows: list[dict], source_id: str, new_id: str, number: int, order: int,
-           rng: random.Random) -> list[dict]:
+def _clone(
+    table: str, rows: list[dict], source_id: str, new_id: str, number: int, order: int, rng: random.Random
+) -> list[dict]:
     """The source base's rows of one table, re-keyed and perturbed for the new base."""
     clones = []
     for index, row in enumerate((r for r in rows if r["base_id"] == source_id), start=1):
@@ -61,8 +63,12 @@ def _clone(table: str, rows: list[dict], source_id: str, new_id: str, number: in
             column, letter = BASE_TABLES[table]
             row[column] = f"{new_id}-{letter}{index:02d}"
         if table == "bases":
-            row.update(order=str(order), name=f"合成基地{number:03d}", short_name=f"合成{number:03d}",
-                       name_en=f"Synthetic Base {number:03d}")
+            row.update(
+                order=str(order),
+                name=f"合成基地{number:03d}",
+                short_name=f"合成{number:03d}",
+                name_en=f"Synthetic Base {number:03d}",
+            )
         elif table == "key_figures":
             row["value"] = _perturb_value(row["value"], rng)
         elif table == "evidence":
@@ -101,6 +107,7 @@ def main(argv: list[str] | None = None) -> int:
     make_dataset(args.source, args.target, args.n_bases, args.seed)
     sys.path.insert(0, str(ROOT))
     from dtbook import load_dataset
+
     print(f"{args.target}: {len(load_dataset(args.target).bases)} bases, valid")
     return 0
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from .fmt import score
 from .labels import CompositeStatus
 
 FONT = "Noto Sans CJK SC, Source Han Sans SC, PingFang SC, Microsoft YaHei, sans-serif"
@@ -161,45 +160,75 @@ def taxonomy_icicle(layout: pd.DataFrame) -> alt.Chart:
 
 
 MISSING_FILL = "#bdbdbd"
+LEVEL_TEXT = {0: "无证据", 1: "1", 2: "2", 3: "3"}
 
 
 def score_heatmap(scores: pd.DataFrame, element_order: list[str], base_order: list[str]) -> alt.Chart:
-    """Base × element scores; cells without evidence are grey and say 无证据. They are a layer of their own:
-    Vega-Lite drops marks whose colour field is empty, so a colour condition alone would leave them blank."""
+    """Base × element evidence levels; cells without evidence are grey and say 无证据. They are a layer of
+    their own: a colour scale would paint a zero score as the palest blue, not as "no evidence"."""
     frame = scores.copy()
-    frame["显示"] = frame["score"].map(score)
-    frame = frame.rename(columns={"base_name": "基地", "element_name": "要素", "score": "得分", "items": "证据条数"})
+    frame["显示"] = frame["level"].map(LEVEL_TEXT)
+    frame = frame.rename(
+        columns={"base_name": "基地", "element_name": "要素", "level": "证据等级", "items": "证据条数"}
+    )
     base = alt.Chart(frame).encode(
         x=alt.X("要素:N", sort=element_order, title=None, axis=alt.Axis(labelAngle=-30, orient="top")),
         y=alt.Y("基地:N", sort=base_order, title=None),
         tooltip=["基地:N", "要素:N", "显示:N", "证据条数:Q"],
     )
     cells = (
-        base.transform_filter("isValid(datum['得分'])")
+        base.transform_filter("datum['证据等级'] > 0")
         .mark_rect(stroke="white")
-        .encode(color=alt.Color("得分:Q", scale=alt.Scale(domain=[0, 100], scheme="blues"), title="得分"))
+        .encode(color=alt.Color("证据等级:O", scale=alt.Scale(domain=[1, 2, 3], scheme="blues"), title="证据等级"))
     )
-    missing = base.transform_filter("!isValid(datum['得分'])").mark_rect(stroke="white", color=MISSING_FILL)
+    missing = base.transform_filter("datum['证据等级'] == 0").mark_rect(stroke="white", color=MISSING_FILL)
     text = base.mark_text(fontSize=10).encode(
-        text="显示:N", color=alt.condition("datum['得分'] > 60", alt.value("white"), alt.value("#222"))
+        text="显示:N", color=alt.condition("datum['证据等级'] == 3", alt.value("white"), alt.value("#222"))
     )
     return _styled(alt.layer(cells, missing, text).properties(width=WIDTH - 60, height=26 * len(base_order)))
 
 
+def items_heatmap(scores: pd.DataFrame, element_order: list[str], base_order: list[str]) -> alt.Chart:
+    """How many evidence items the report gives per base and element (report coverage, not strength)."""
+    frame = scores.rename(columns={"base_name": "基地", "element_name": "要素", "items": "证据条数"})
+    base = alt.Chart(frame).encode(
+        x=alt.X("要素:N", sort=element_order, title=None, axis=alt.Axis(labelAngle=-30, orient="top")),
+        y=alt.Y("基地:N", sort=base_order, title=None),
+        tooltip=["基地:N", "要素:N", "证据条数:Q"],
+    )
+    cells = (
+        base.transform_filter("datum['证据条数'] > 0")
+        .mark_rect(stroke="white")
+        .encode(color=alt.Color("证据条数:Q", scale=alt.Scale(scheme="greens", domainMin=0), title="证据条数"))
+    )
+    text = base.transform_filter("datum['证据条数'] > 0").mark_text(fontSize=10).encode(text="证据条数:Q")
+    return _styled(alt.layer(cells, text).properties(width=WIDTH - 60, height=26 * len(base_order)))
+
+
 def ranking_chart(ranking: pd.DataFrame) -> alt.Chart:
-    """Composite score and, beside it, the rank range under random weights (5th–95th percentile)."""
+    """Composite (published scenario) beside the 5–95% rank band over all scenarios, coloured by tier."""
     frame = ranking.rename(
         columns={
             "base_name": "基地",
             "composite": "综合指数",
-            "rank": "排名",
+            "rank": "公布情景排名",
+            "rank_median": "中位排名",
             "rank_p05": "排名下限",
             "rank_p95": "排名上限",
-            "status_label": "证据状况",
+            "status_label": "证据覆盖",
+            "tier_label": "梯队",
         }
     )
-    order = frame.sort_values("排名")["基地"].tolist()
-    tooltip = ["基地:N", alt.Tooltip("综合指数:Q", format=".1f"), "排名:Q", "排名下限:Q", "排名上限:Q", "证据状况:N"]
+    order = frame.sort_values(["中位排名", "综合指数"], ascending=[True, False])["基地"].tolist()
+    tooltip = [
+        "基地:N",
+        "梯队:N",
+        alt.Tooltip("综合指数:Q", format=".1f"),
+        "中位排名:Q",
+        "排名下限:Q",
+        "排名上限:Q",
+        "证据覆盖:N",
+    ]
     bars = (
         alt.Chart(frame)
         .mark_bar(color="#1f6f8b")
@@ -209,25 +238,46 @@ def ranking_chart(ranking: pd.DataFrame) -> alt.Chart:
             opacity=alt.condition(f"datum.status == '{CompositeStatus.OK.key}'", alt.value(1.0), alt.value(0.45)),
             tooltip=tooltip,
         )
-        .properties(width=260, height=26 * len(frame), title="综合指数")
+        .properties(width=240, height=26 * len(frame), title="综合指数")
     )
+    tier = alt.Color("梯队:N", title="梯队", sort=frame.sort_values("tier")["梯队"].unique().tolist())
     rules = (
         alt.Chart(frame)
-        .mark_rule(strokeWidth=3, color="#999")
+        .mark_rule(strokeWidth=3)
         .encode(
             x=alt.X("排名下限:Q", title="排名（1 为最高）", scale=alt.Scale(domain=[len(frame) + 0.5, 0.5])),
             x2="排名上限:Q",
             y=alt.Y("基地:N", sort=order, title=None, axis=None),
+            color=tier,
             tooltip=tooltip,
         )
     )
     points = (
         alt.Chart(frame)
-        .mark_point(filled=True, size=80, color="#c0392b")
-        .encode(x="排名:Q", y=alt.Y("基地:N", sort=order), tooltip=tooltip)
+        .mark_point(filled=True, size=80, color="#222")
+        .encode(x="中位排名:Q", y=alt.Y("基地:N", sort=order), tooltip=tooltip)
     )
-    ranks = alt.layer(rules, points).properties(width=240, height=26 * len(frame), title="排名及其稳健区间")
+    ranks = alt.layer(rules, points).properties(width=240, height=26 * len(frame), title="排名区间与中位排名")
     return _styled(alt.hconcat(bars, ranks, spacing=20))
+
+
+def pairwise_chart(pairs: pd.DataFrame, order: list[str]) -> alt.Chart:
+    """Share of scenarios in which the row base ranks above the column base."""
+    frame = pairs.rename(columns={"base_name": "基地", "other_name": "对比基地"})
+    frame["占比（%）"] = (frame["p_above"] * 100).round(0)
+    base = alt.Chart(frame).encode(
+        x=alt.X("对比基地:N", sort=order, title=None, axis=alt.Axis(labelAngle=-45, orient="top")),
+        y=alt.Y("基地:N", sort=order, title=None),
+        tooltip=["基地:N", "对比基地:N", "占比（%）:Q"],
+    )
+    cells = base.mark_rect(stroke="white").encode(
+        color=alt.Color("占比（%）:Q", scale=alt.Scale(domain=[0, 100], scheme="purples"), title="排在前的情景（%）")
+    )
+    text = base.mark_text(fontSize=9).encode(
+        text=alt.Text("占比（%）:Q", format=".0f"),
+        color=alt.condition("datum['占比（%）'] > 60", alt.value("white"), alt.value("#222")),
+    )
+    return _styled(alt.layer(cells, text).properties(width=26 * len(order), height=26 * len(order)))
 
 
 def coverage_chart(coverage: pd.DataFrame, class_order: list[str], base_order: list[str]) -> alt.Chart:
@@ -255,11 +305,17 @@ def coverage_chart(coverage: pd.DataFrame, class_order: list[str], base_order: l
 
 
 def base_profile_chart(profile: pd.DataFrame, element_order: list[str]) -> alt.Chart:
-    """One base's element scores (bars) against the average of all bases (ticks)."""
+    """One base's element scores (bars: 100 × level / 3) against the average of all bases (ticks)."""
     frame = profile.rename(
-        columns={"element_name": "要素", "score": "本基地得分", "mean": "全部基地均值", "items": "证据条数"}
+        columns={
+            "element_name": "要素",
+            "score": "本基地得分",
+            "mean": "全部基地均值",
+            "items": "证据条数",
+            "level": "证据等级",
+        }
     )
-    frame["显示"] = frame["本基地得分"].map(score)
+    frame["显示"] = frame["证据等级"].map(LEVEL_TEXT)
     tooltip = ["要素:N", "显示:N", alt.Tooltip("全部基地均值:Q", format=".1f"), "证据条数:Q"]
     bars = (
         alt.Chart(frame)
@@ -276,8 +332,8 @@ def base_profile_chart(profile: pd.DataFrame, element_order: list[str]) -> alt.C
         .encode(y=alt.Y("要素:N", sort=element_order), x="全部基地均值:Q", tooltip=tooltip)
     )
     missing = (
-        alt.Chart(frame[frame["本基地得分"].isna()])
-        .mark_text(align="left", dx=4, color="#777")
+        alt.Chart(frame[frame["证据等级"] == 0])
+        .mark_text(align="left", dx=4, color="#555")
         .encode(y=alt.Y("要素:N", sort=element_order), x=alt.datum(0), text=alt.value("无证据"))
     )
     return _styled(alt.layer(bars, ticks, missing).properties(width=WIDTH - 180, height=30 * len(frame)))

@@ -42,5 +42,7 @@ class CompositeStatus(Coded):
 
 
 class RecommendationKind(Coded):
-    WEAK = ("weak", "短板")
-    MISSING = ("missing", "待核实")
+    """Why an element is recommended: what the report says of the base there, not how the base performs."""
+
+    MISSING = ("missing", "报告未述及")
+    DIRECTION = ("direction", "仅有方向性表述")

@@ -23,6 +23,8 @@ from sphinx.util.docutils import SphinxDirective
 from .paths import BUNDLE_URL, EXTRA_DIR
 
 META_SUFFIX = ".meta.json"
+# Tables scroll sideways when wider than the column: keyboard users must be able to reach and scroll them.
+FOCUSABLE_TABLE = re.compile(r'<table (class="[^"]*\bdt-table\b)')
 STAMP_PLACEHOLDER = "<!--dt-edition-stamp-->"  # replaced at publishing, so a new fingerprint rewrites no page
 EXPORT_LABELS = {".csv": "CSV", ".xlsx": "XLSX", ".png": "PNG", ".svg": "SVG", ".json": "Vega-Lite JSON"}
 
@@ -193,10 +195,12 @@ def visit_vega_html(translator, node):
     raise nodes.SkipNode
 
 
-def add_edition_stamp(app, pagename, templatename, context, doctree):
-    """Every HTML page says which edition and which data produced it: the publish step fills the
-    placeholder, so a new fingerprint costs a text replacement, not a rewrite of every page by Sphinx."""
+def finish_page_body(app, pagename, templatename, context, doctree):
+    """Wide tables become keyboard-focusable, and every HTML page says which edition and which data produced
+    it: the publish step fills the placeholder, so a new fingerprint costs a text replacement, not a rewrite of
+    every page by Sphinx."""
     if "body" in context:
+        context["body"] = FOCUSABLE_TABLE.sub(r'<table tabindex="0" \1', context["body"])
         context["body"] += f'<p class="dt-edition">{STAMP_PLACEHOLDER}</p>'
 
 
@@ -260,6 +264,6 @@ def setup(app):
     app.add_config_value("dt_source", "", "")
     app.connect("config-inited", set_title_page)
     app.connect("build-finished", drop_icon_script)
-    app.connect("html-page-context", add_edition_stamp)
+    app.connect("html-page-context", finish_page_body)
     app.connect("html-page-context", escape_print_title, priority=900)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -190,7 +190,7 @@ def test_base_pages_link_to_overview_indicators_and_their_taxonomy_classes(site,
         page.goto(url(f"book/bases/{base_id}.html"))
         found = links(page, "article.bd-article")
         assert ("book/overview.html", "") in found, base_id
-        assert {("book/indicators.html", "tbl-ranking"), ("book/indicators.html", "fig-score-heatmap")} <= set(found), (
+        assert {("book/indicators.html", "tbl-tiers"), ("book/indicators.html", "fig-score-heatmap")} <= set(found), (
             base_id
         )
         ids = industries.loc[industries["base_id"] == base_id, "taxonomy_ids"]

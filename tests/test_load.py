@@ -491,7 +491,7 @@ def test_misnamed_table_is_reported_not_ignored(data_copy):
     assert set(issues) == {"eratta.csv", "errata.csv"}
     assert "not a table of the schema" in issues["eratta.csv"] and "did you mean errata.csv" in issues["eratta.csv"]
     assert (
-        "(expected one of): background_facts.csv, base_locations.csv, bases.csv, coding_rules.csv,"
+        "(expected one of): background_facts.csv, base_locations.csv, bases.csv, coding_first.csv,"
         in issues["eratta.csv"]
     )
     assert "file missing" in issues["errata.csv"]

@@ -296,10 +296,11 @@ def test_a_removed_base_leaves_nothing_of_it_published(workspace, tmp_path):
     """The published site is a function of the data: rebuilding without a base into a used folder gives
     exactly the files of a clean build of the same data."""
     data = copy_data(workspace, "without-dalian")
-    for table in ("bases", "base_locations", "policies", "measures", "key_figures", "focus_industries", "evidence"):
-        rows = read_rows(data / f"{table}.csv")
-        column = rows[0].index("base_id")
-        write_rows(data / f"{table}.csv", [rows[0]] + [r for r in rows[1:] if r[column] != "dalian"])
+    for path in data.glob("*.csv"):  # every table that names bases loses dalian's rows
+        rows = read_rows(path)
+        if "base_id" in rows[0]:
+            column = rows[0].index("base_id")
+            write_rows(path, [rows[0]] + [r for r in rows[1:] if r[column] != "dalian"])
     build(data, workspace["out"], with_pdf=False)
     clean = tmp_path / "clean"
     build(data, clean, with_pdf=False)

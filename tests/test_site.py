@@ -129,6 +129,11 @@ def test_data_package_describes_every_table(site):
         "indicators/ranking.csv",
         "indicators/recommendations.csv",
         "indicators/element_means.csv",
+        "indicators/pairwise.csv",
+        "indicators/sensitivity.csv",
+        "indicators/coherence.csv",
+        "indicators/correlations.csv",
+        "indicators/reliability.csv",
     }
     ranking = pd.read_csv(site["dir"] / "data" / "indicators" / "ranking.csv")
     assert len(ranking) == len(ds.bases)  # published ranks follow the published composites, 1 = highest
@@ -233,3 +238,30 @@ def test_pages_do_without_the_icon_script_but_keep_the_icon_font(site):
     css = (site["dir"] / "_static" / "styles" / "pydata-sphinx-theme.css").read_text(encoding="utf-8")
     font = re.search(r"url\((\.\./vendor/fontawesome/webfonts/fa-solid-900\.woff2)\)", css).group(1)
     assert (site["dir"] / "_static" / "styles" / font).resolve().exists()
+
+
+def test_indicator_results_lead_with_tiers_and_carry_their_audit(site, pdf_text):
+    indicators, audit = page(site, "indicators"), page(site, "audit")
+    for anchor in ("tbl-tiers", "fig-ranking", "fig-pairwise", "tbl-pairwise", "fig-score-heatmap", "fig-report-items"):
+        assert f'id="{anchor}"' in indicators, anchor
+    assert indicators.index('id="tbl-tiers"') < indicators.index('id="fig-score-heatmap"')  # the headline first
+    for anchor in (
+        "tbl-audit-steps",
+        "tbl-reliability",
+        "tbl-coding-disagreements",
+        "tbl-coherence",
+        "tbl-sensitivity",
+    ):
+        assert f'id="{anchor}"' in audit, anchor
+    ranking = pd.read_csv(site["dir"] / "data" / "indicators" / "ranking.csv")
+    short = site["ds"].bases.set_index("base_id")["short_name"]
+    shown = pd.read_csv(site["dir"] / "downloads" / "indicators" / "tbl-tiers.csv")
+    assert shown["梯队"].nunique() == ranking["tier"].nunique() >= 2
+    for _, members in ranking.groupby("tier"):  # the page's tiers are the published ones
+        label = shown.loc[shown["基地"] == short[members["base_id"].iloc[0]], "梯队"].iloc[0]
+        assert set(shown.loc[shown["梯队"] == label, "基地"]) == set(short[members["base_id"]])
+    text = visible_text(indicators)
+    assert "显著" not in text and "显著" not in visible_text(audit)  # no significance language without a sampling model
+    flat = squeeze(pdf_text)
+    for words in ("指标审计", "编码信度", "两两比较", "梯队", "统计一致性"):
+        assert words in flat, words

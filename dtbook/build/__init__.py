@@ -76,7 +76,7 @@ def build(
         report = Report()
         report.save(out)
         try:
-            _run(report, data_dir, out, previous, with_pdf, workers or os.cpu_count() or 1)
+            _run(report, data_dir, out, previous, with_pdf, workers or len(os.sched_getaffinity(0)))
         except BuildError as err:
             report.status, report.message = "failed", str(err)
             report.save(out)

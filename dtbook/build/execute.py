@@ -2,6 +2,7 @@
 
 `workers` notebooks run at once, each worker in its own warm kernel that is reset to a clean namespace before
 every notebook and replaced after any failure (see dtbook.build.kernels)."""
+
 from __future__ import annotations
 
 import os
@@ -71,10 +72,17 @@ def execute(job: Job, cache: Path, slot: KernelSlot) -> str | None:
     try:
         kernel = slot.clean_kernel()  # runs in PROJECT, as papermill's cwd= did
         # written once at the end (with the traceback if a cell fails), not after every cell
-        papermill.execute_notebook(str(job.template), str(work / NOTEBOOK),
-                                   parameters={"inputs": str(work / INPUTS), "site_dir": str(work)},
-                                   kernel_name="python3", progress_bar=False, log_output=False,
-                                   request_save_on_cell_execute=False, engine_name=ENGINE, kernel=kernel)
+        papermill.execute_notebook(
+            str(job.template),
+            str(work / NOTEBOOK),
+            parameters={"inputs": str(work / INPUTS), "site_dir": str(work)},
+            kernel_name="python3",
+            progress_bar=False,
+            log_output=False,
+            request_save_on_cell_execute=False,
+            engine_name=ENGINE,
+            kernel=kernel,
+        )
     except papermill.PapermillExecutionError as err:
         slot.discard()
         shutil.rmtree(work, ignore_errors=True)

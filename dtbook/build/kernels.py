@@ -18,6 +18,7 @@ shut down, never reused: the worker's next notebook gets a new kernel.
 papermill still executes every notebook: ENGINE is papermill's own nbclient engine, handed the worker's running
 kernel instead of starting and stopping one per notebook.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -105,8 +106,14 @@ class WarmKernel:
                 errors.append(f"{msg['content'].get('ename')}: {msg['content'].get('evalue')}")
 
         try:
-            reply = run_sync(self.kc.execute_interactive)(code, silent=True, store_history=False, allow_stdin=False,
-                                                          timeout=RESET_TIMEOUT, output_hook=keep_errors)
+            reply = run_sync(self.kc.execute_interactive)(
+                code,
+                silent=True,
+                store_history=False,
+                allow_stdin=False,
+                timeout=RESET_TIMEOUT,
+                output_hook=keep_errors,
+            )
         except Exception as err:  # timed out, or the kernel is gone
             raise KernelUnusable(f"{type(err).__name__}: {err}") from err
         if reply["content"].get("status") != "ok":
@@ -162,12 +169,27 @@ class WarmKernelEngine(Engine):
     """papermill's nbclient engine, run against a kernel that is already running (engine argument `kernel`)."""
 
     @classmethod
-    def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, start_timeout=START_TIMEOUT,
-                                 execution_timeout=None, kernel: WarmKernel | None = None, **_):
+    def execute_managed_notebook(
+        cls,
+        nb_man,
+        kernel_name,
+        log_output=False,
+        start_timeout=START_TIMEOUT,
+        execution_timeout=None,
+        kernel: WarmKernel | None = None,
+        **_,
+    ):
         if kernel is None:
             raise ValueError(f"the {ENGINE} engine runs notebooks in a given kernel: pass kernel=")
-        client = PapermillNotebookClient(nb_man, km=kernel.km, kernel_name=kernel_name, timeout=execution_timeout,
-                                         startup_timeout=start_timeout, log=logger, log_output=log_output)
+        client = PapermillNotebookClient(
+            nb_man,
+            km=kernel.km,
+            kernel_name=kernel_name,
+            timeout=execution_timeout,
+            startup_timeout=start_timeout,
+            log=logger,
+            log_output=log_output,
+        )
         client.kc = kernel.kc  # a client given the manager and its client neither starts nor stops the kernel
         return client.execute()
 
@@ -178,8 +200,7 @@ Item = TypeVar("Item")
 Result = TypeVar("Result")
 
 
-def run_each(items: Sequence[Item], run: Callable[[Item, KernelSlot], Result], workers: int,
-             cwd: Path) -> list[Result]:
+def run_each(items: Sequence[Item], run: Callable[[Item, KernelSlot], Result], workers: int, cwd: Path) -> list[Result]:
     """run(item, slot) for every item, at most `workers` at once, results in the order of items. Each worker is a
     thread with its own KernelSlot (a kernel is used by the thread that started it, on that thread's event loop);
     its kernel is shut down when the worker runs out of items. An exception from run stops every worker after
@@ -204,8 +225,9 @@ def run_each(items: Sequence[Item], run: Callable[[Item, KernelSlot], Result], w
         finally:
             slot.discard()
 
-    threads = [threading.Thread(target=worker, name=f"notebook-worker-{n}")
-               for n in range(min(max(1, workers), len(items)))]
+    threads = [
+        threading.Thread(target=worker, name=f"notebook-worker-{n}") for n in range(min(max(1, workers), len(items)))
+    ]
     for thread in threads:
         thread.start()
     try:

@@ -11,6 +11,7 @@ from ..indicators import Indicators
 from ..labels import CompositeStatus, EvidenceStatus, RecommendationKind
 from ..output import Markdown, Page, md
 from .common import CAVEAT, PAGE_DOCS, base_name, doc_link, element_names, element_order, locate, ref_link, with_source
+from .indicators import band, scenario_note, tier_label
 from .overview import policy_table
 
 
@@ -40,8 +41,8 @@ def base_facts(ds, base_id: str) -> Markdown:
     report_date = source_report(ds)["date"]
     lines.append(f"时点\n: 本页所列情况均为报告发布时（{md(report_date)}）的情况，“计划”等状态以该时点为准。\n")
     links = (
-        f"返回{doc_link('基地总览', PAGE_DOCS['overview'])}；本基地在{ref_link('综合指数排名', 'tbl-ranking')}"
-        f"与{ref_link('要素得分热力图', 'fig-score-heatmap')}中的位置见指标体系。"
+        f"返回{doc_link('基地总览', PAGE_DOCS['overview'])}；本基地在{ref_link('梯队与排名区间', 'tbl-tiers')}"
+        f"与{ref_link('要素证据等级热力图', 'fig-score-heatmap')}中的位置见指标体系。"
     )
     return Markdown("\n".join(lines)) + Markdown(links)
 
@@ -132,58 +133,54 @@ def base_scores(ds, page: Page, indicators: Indicators, base_id: str) -> Markdow
         charts.base_profile_chart(own, element_order(ds, indicators)),
         f"fig-{base_id}-scores",
         f"{base_name(ds, base_id)}的九要素得分与全部基地均值",
-        "条形图：每个要素一条，条长为本基地得分（0—100），红色竖线为全部基地均值；无证据的要素标“无证据”，不按零分处理。",
+        "条形图：每个要素一条，条长为本基地得分（最强证据的等级 × 100 / 3），红色竖线为全部基地均值；"
+        "报告中没有证据的要素标“无证据”，综合指数中按零计。",
         "本书按编码规则从报告第二部分编码并计算",
     )
     table = pd.DataFrame(
         {
             "要素": own["element_name"],
+            "证据等级": own["level"],
             "得分": own["score"].map(score),
             "全部基地均值": own["mean"].map(one_decimal),
             "证据条数": own["items"],
-            "证据状况": own["status"].map(EvidenceStatus.label_of),
+            "报告着墨": own["status"].map(EvidenceStatus.label_of),
         }
     )
     rank = indicators.ranking.set_index("base_id").loc[base_id]
-    cover = 100 * indicators.coverage[indicators.coverage["base_id"] == base_id]["coverage"].mean()
-    scored = own.dropna(subset=["score"])
     lines = []
-    if len(scored):
-        best = scored[scored["score"] == scored["score"].max()]["element_name"].tolist()
-        worst = scored[scored["score"] == scored["score"].min()]["element_name"].tolist()
-        lines.append(
-            f"最强要素：{md('、'.join(best))}（{scored['score'].max():.0f} 分）；"
-            f"最弱要素：{md('、'.join(worst))}（{scored['score'].min():.0f} 分）。"
-        )
-    missing = own[own["score"].isna()]["element_name"].tolist()
+    missing = own[own["level"] == 0]["element_name"].tolist()
+    direction = own[own["level"] == 1]["element_name"].tolist()
     if missing:
-        lines.append(
-            f"按本书编码规则，报告中没有内容计入{md('、'.join(missing))}，这些要素记为“无证据”，"
-            "不参与综合指数，也不视为弱项；若把无证据按零分计，排名见下。"
-        )
+        lines.append(f"报告中没有内容计入{md('、'.join(missing))}：这说明报告没有写，不说明基地没有做。")
+    if direction:
+        lines.append(f"{md('、'.join(direction))}只有方向性表述（证据等级 1）。")
     lines.append(
-        f"分类覆盖度 {cover:.0f} 分；综合指数 {rank['composite']:.1f}，在 {indicators.base_count} 个基地中排第 "
-        f"{rank['rank']} 名，随机改变权重时排名在第 {rank['rank_p05']}—{rank['rank_p95']} 名之间（5%—95% 分位），"
-        f"无证据按零分计时排第 {rank['rank_missing_zero']} 名；证据覆盖的权重占 {rank['evidence_share'] * 100:.0f}%，"
+        f"在{scenario_note(indicators)}之后，{md(base_name(ds, base_id))}位于{tier_label(rank['tier'])}，"
+        f"中位排名第 {rank['rank_median']:g} 名，排名区间为{band(rank['rank_p05'], rank['rank_p95'])}（5%—95%）；"
+        f"公布情景下的综合指数为 {rank['composite']:.1f}。有证据的要素占权重的 {rank['evidence_share']:.0%}，"
         f"{CompositeStatus.label_of(rank['status'])}。"
     )
     if rank["status"] != CompositeStatus.OK.key:
-        lines.append("**提示：报告对该基地的部分要素没有着墨，综合指数与排名仅供参考。**")
+        lines.append("**提示：报告对该基地的多个要素没有着墨，综合指数主要反映报告没有写的内容。**")
     lines.append(CAVEAT)
-    text = Markdown("\n\n".join(lines) + f"\n\n计算方法见{doc_link('方法说明', PAGE_DOCS['methodology'])}。")
+    text = Markdown(
+        "\n\n".join(lines) + f"\n\n计算方法见{doc_link('方法说明', PAGE_DOCS['methodology'])}，"
+        f"审计见{doc_link('指标审计', PAGE_DOCS['audit'])}。"
+    )
     return chart + page.table(table, f"tbl-{base_id}-scores", f"{base_name(ds, base_id)}的要素得分", "本书计算") + text
 
 
 def base_recommendations(ds, page: Page, indicators: Indicators, base_id: str) -> Markdown:
     recs = indicators.recommendations[indicators.recommendations["base_id"] == base_id]
     if recs.empty:
-        return Markdown("该基地没有低于全部基地均值达到阈值的要素，也没有无证据的要素，因此不触发建议。")
+        return Markdown("报告对该基地的每个要素都给出了具体举措或更强的证据，因此不列建议。")
     table = pd.DataFrame(
         {
             "优先级": recs["priority"],
             "要素": recs["element_name"],
             "类型": recs["kind"].map(RecommendationKind.label_of),
-            "触发指标": recs["trigger"],
+            "依据（报告对本基地的记述）": recs["trigger"],
             "建议行动（来自报告的 3+3+3 体系）": recs["actions"],
         }
     )
@@ -191,7 +188,7 @@ def base_recommendations(ds, page: Page, indicators: Indicators, base_id: str) -
         table,
         f"tbl-{base_id}-recommendations",
         f"对{base_name(ds, base_id)}的建议",
-        "本书按指标触发规则生成；行动取自报告第三部分",
+        "本书按指标规则生成；行动取自报告第三部分",
     ) + Markdown(f"行动原文与论证见{doc_link('“3+3+3”体系', PAGE_DOCS['framework'])}。{CAVEAT}")
 
 

@@ -19,6 +19,7 @@ PAGE_DOCS = {
     "taxonomy": "/book/taxonomy",
     "framework": "/book/framework",
     "methodology": "/book/methodology",
+    "audit": "/book/audit",
     "errata": "/book/errata",
     "cite": "/book/cite",
     "changelog": "/book/changelog",

@@ -1,4 +1,5 @@
-"""The indicator results: element scores, composite and its robustness, coverage, recommendations."""
+"""The indicator results: tiers with their uncertainty first, then element levels, pairwise comparisons,
+report coverage, taxonomy breadth and recommendations."""
 
 from __future__ import annotations
 
@@ -11,6 +12,91 @@ from ..labels import CompositeStatus, EvidenceStatus, RecommendationKind
 from ..output import Markdown, Page, md
 from .common import CAVEAT, element_names, element_order, named
 
+TIER_NAMES = "一二三四五六七八九十"
+
+
+def tier_label(tier: int) -> str:
+    return f"第{TIER_NAMES[tier - 1]}梯队" if tier <= len(TIER_NAMES) else f"第 {tier} 梯队"
+
+
+def band(low: int, high: int) -> str:
+    return f"第 {low} 名" if low == high else f"第 {low}—{high} 名"
+
+
+def scenario_note(indicators: Indicators) -> str:
+    settings = indicators.settings
+    return (
+        f"{settings.uncertainty_draws} 个情景同时改变编码（每条证据以 {settings.noise_shift:.0%} 的概率上下偏移一级、"
+        f"以 {settings.noise_drop:.0%} 的概率被略去）、计分规则、缺失要素的处理、汇总方式与权重"
+    )
+
+
+def tiers_headline(ds, page: Page, indicators: Indicators) -> Markdown:
+    """The headline: tiers, each base's median rank and 5–95% band, in words and as a table."""
+    frame = named(ds, indicators.ranking).sort_values(
+        ["tier", "rank_median", "composite"], ascending=[True, True, False]
+    )
+    lines = []
+    for tier, members in frame.groupby("tier", sort=True):
+        names = "、".join(members["base_name"])
+        lines.append(f"- **{tier_label(tier)}**（{len(members)} 个）：{md(names)}")
+    threshold = indicators.settings.tier_threshold
+    text = (
+        f"在{scenario_note(indicators)}之后，{indicators.base_count} 个基地可以分为 {frame['tier'].nunique()} 个梯队。"
+        f"梯队之内的先后次序随假设而变，不宜比较；后一梯队的第一个基地，在至少 {threshold:.0%} 的情景中排在前一梯队"
+        "首位基地之后。\n\n" + "\n".join(lines) + f"\n\n{CAVEAT}"
+    )
+    table = pd.DataFrame(
+        {
+            "梯队": frame["tier"].map(tier_label),
+            "基地": frame["base_name"],
+            "中位排名": frame["rank_median"].map(lambda v: f"{v:g}"),
+            "排名区间（5%—95%）": [band(a, b) for a, b in zip(frame["rank_p05"], frame["rank_p95"])],
+            "综合指数（公布情景）": frame["composite"].map(one_decimal),
+            "公布情景下的排名": frame["rank"],
+            "有证据的要素权重": frame["evidence_share"].map(percent),
+            "证据覆盖": frame["status"].map(CompositeStatus.label_of),
+        }
+    )
+    return Markdown(text) + page.table(table, "tbl-tiers", "各基地的梯队、中位排名与排名区间", "本书计算")
+
+
+def ranking(ds, page: Page, indicators: Indicators) -> Markdown:
+    frame = named(ds, indicators.ranking).assign(
+        status_label=lambda f: f["status"].map(CompositeStatus.label_of), tier_label=lambda f: f["tier"].map(tier_label)
+    )
+    threshold = indicators.settings.min_element_coverage
+    return page.chart(
+        charts.ranking_chart(frame),
+        "fig-ranking",
+        "综合指数与排名区间",
+        f"左：各基地在公布情景下的综合指数（0—100），深色条为{CompositeStatus.OK.label}"
+        f"（有证据的要素占权重 {threshold:.0%} 及以上），浅色条为{CompositeStatus.THIN.label}；"
+        f"右：横线为 {indicators.settings.uncertainty_draws} 个情景中排名的 5%—95% 区间，圆点为中位排名，"
+        "颜色表示梯队；基地按中位排名排列。",
+        "本书计算",
+    )
+
+
+def pairwise(ds, page: Page, indicators: Indicators) -> Markdown:
+    frame = named(ds, indicators.pairwise)
+    names = dict(zip(ds.bases["base_id"], ds.bases["short_name"]))
+    frame = frame.assign(other_name=frame["other_id"].map(names))
+    order = named(ds, indicators.ranking).sort_values(["rank_median", "composite"], ascending=[True, False])[
+        "base_name"
+    ]
+    chart = page.chart(
+        charts.pairwise_chart(frame, order.tolist()),
+        "fig-pairwise",
+        "两两比较：行基地排在列基地之前的情景占比",
+        f"矩阵图：第 i 行第 j 列的数字是行基地在{scenario_note(indicators)}的情景中排在列基地之前的百分比；"
+        "颜色越深占比越高，行与列都按中位排名排列。",
+        "本书计算",
+    )
+    wide = frame.pivot(index="base_name", columns="other_name", values="p_above").reindex(index=order, columns=order)
+    table = wide.map(lambda v: "" if pd.isna(v) else f"{v:.0%}").reset_index().rename(columns={"base_name": "基地"})
+    return chart + page.table(table, "tbl-pairwise", "行基地排在列基地之前的情景占比", "本书计算")
+
 
 def score_heatmap(ds, page: Page, indicators: Indicators) -> Markdown:
     scores = named(ds, indicators.scores).assign(element_name=lambda f: f["element_id"].map(element_names(ds)))
@@ -18,63 +104,35 @@ def score_heatmap(ds, page: Page, indicators: Indicators) -> Markdown:
     return page.chart(
         charts.score_heatmap(scores, element_order(ds, indicators), order),
         "fig-score-heatmap",
-        "各基地在“3+3+3”九要素上的得分",
-        "热力图：行是基地，列是九个要素，蓝色越深得分越高（0—100），格中数字为得分；灰格标“无证据”，表示报告中没有内容计入该要素。",
+        "各基地在“3+3+3”九要素上的证据等级",
+        "热力图：行是基地，列是九个要素，格中数字为报告为该要素给出的最强证据的等级（1 方向性表述、2 具体举措、"
+        "3 量化成果或国家级认定），蓝色越深等级越高；灰格标“无证据”，表示报告中没有内容计入该要素，综合指数中按零计。",
         "本书按编码规则从报告第二部分编码并计算",
     )
 
 
-def ranking(ds, page: Page, indicators: Indicators) -> Markdown:
-    frame = named(ds, indicators.ranking).assign(status_label=lambda f: f["status"].map(CompositeStatus.label_of))
-    threshold = indicators.settings.min_element_coverage
+def report_coverage(ds, page: Page, indicators: Indicators) -> Markdown:
+    """How much the report says, kept apart from how strong the evidence is; and the length bias."""
+    scores = named(ds, indicators.scores).assign(element_name=lambda f: f["element_id"].map(element_names(ds)))
+    order = ds.bases.sort_values("order")["short_name"].tolist()
     chart = page.chart(
-        charts.ranking_chart(frame),
-        "fig-ranking",
-        "综合指数与排名的稳健区间",
-        f"左：各基地综合指数（0—100），深色条为{CompositeStatus.OK.label}"
-        f"（有证据的组成部分占权重 {threshold:.0%} 及以上），"
-        f"浅色条为{CompositeStatus.THIN.label}；右：红点为按数据权重得到的排名，灰线为随机改变权重"
-        f" {indicators.settings.robustness_draws} 次时排名的 5%—95% 分位区间。区间重叠的基地，先后次序随权重而变。",
-        "本书计算",
+        charts.items_heatmap(scores, element_order(ds, indicators), order),
+        "fig-report-items",
+        "报告着墨：各基地各要素的证据条数",
+        "热力图：行是基地，列是九个要素，格中数字为报告中计入该要素的证据条数，绿色越深条数越多；空白格为零条。"
+        "条数反映报告写了多少，不进入综合指数。",
+        "本书按编码规则从报告第二部分编码",
     )
-    table = pd.DataFrame(
-        {
-            "基地": frame["base_name"],
-            "综合指数": frame["composite"].map(one_decimal),
-            "排名": frame["rank"],
-            "随机权重排名区间": [f"{a}—{b}" for a, b in zip(frame["rank_p05"], frame["rank_p95"])],
-            "去掉任一组成部分后的排名": [f"{a}—{b}" for a, b in zip(frame["rank_loo_best"], frame["rank_loo_worst"])],
-            "无证据按零分计的排名": frame["rank_missing_zero"],
-            "证据覆盖的权重": frame["evidence_share"].map(percent),
-            "证据状况": frame["status_label"],
-        }
-    ).sort_values("排名")
-    return (
-        chart
-        + page.table(table, "tbl-ranking", "综合指数、排名及其稳健性", "本书计算")
-        + distinguishable(ds, indicators)
+    ranking = indicators.ranking
+    r_items = ranking["composite"].corr(ranking["items"])
+    r_sum = ranking["composite_sum"].corr(ranking["items"])
+    text = (
+        f"综合指数与各基地证据条数的相关系数为 {r_items:.2f}；若同样的证据按强度之和计分（在饱和点截断），"
+        f"相关系数为 {r_sum:.2f}。综合指数只取每个要素中最强的一条证据，"
+        "因此报告对某基地写得更长，只有在写出了更强的证据时才会提高其得分；条数本身不计分。"
+        "各要素的证据条数见上图，条数少的基地排名区间更宽。"
     )
-
-
-def distinguishable(ds, indicators: Indicators) -> Markdown:
-    """Say which bases are clearly ahead of which: their rank ranges do not overlap, counting both random
-    weights and the reading of missing evidence as zero."""
-    frame = named(ds, indicators.ranking).sort_values("rank")
-    frame = frame.assign(
-        best=frame[["rank_p05", "rank_missing_zero"]].min(axis=1),
-        worst=frame[["rank_p95", "rank_missing_zero"]].max(axis=1),
-    )
-    ahead = []
-    for row in frame.itertuples():
-        behind = frame[frame["best"] > row.worst]["base_name"].tolist()
-        if behind:
-            ahead.append(f"- {md(row.base_name)}稳定领先于：{md('、'.join(behind))}")
-    if not ahead:
-        return Markdown("各基地的排名区间相互重叠：在随机权重下，没有哪个基地稳定领先于另一个，排名差别应视为噪声。")
-    return Markdown(
-        "排名区间（随机权重的 5%—95% 分位，并计入无证据按零分计的排名）不重叠、因而差别有意义的基地对；"
-        "其余差别在权重或缺失证据的处理变化下不稳定，应视为噪声：\n\n" + "\n".join(ahead) + f"\n\n{CAVEAT}"
-    )
+    return chart + Markdown(text)
 
 
 def coverage(ds, page: Page, indicators: Indicators) -> Markdown:
@@ -86,7 +144,8 @@ def coverage(ds, page: Page, indicators: Indicators) -> Markdown:
         charts.coverage_chart(frame, class_order, order),
         "fig-coverage",
         "各基地重点产业对表1五大门类的覆盖度",
-        "热力图：行是基地，列是表1的五个一级分类，格中数字为该门类下被基地重点产业覆盖的二级分类所占百分比。",
+        "热力图：行是基地，列是表1的五个一级分类，格中数字为该门类下被基地重点产业覆盖的二级分类所占百分比。"
+        "覆盖度描述产业的广度，不进入综合指数。",
         "报告第二部分与表1，映射为本书编码",
     )
     table = pd.DataFrame(
@@ -98,7 +157,7 @@ def coverage(ds, page: Page, indicators: Indicators) -> Markdown:
             "覆盖度": frame["coverage"].map(percent),
         }
     )
-    return chart + page.table(table, "tbl-coverage", "分类覆盖度明细", "本书计算")
+    return chart + page.table(table, "tbl-coverage", "分类覆盖度明细（描述，不计入综合指数）", "本书计算")
 
 
 def score_table(ds, page: Page, indicators: Indicators) -> Markdown:
@@ -109,12 +168,12 @@ def score_table(ds, page: Page, indicators: Indicators) -> Markdown:
             "基地": frame["base_name"],
             "要素": frame["element_id"].map(names),
             "证据条数": frame["items"],
-            "强度合计": frame["strength_sum"].fillna(0).astype(int),
+            "证据等级": frame["level"],
             "得分": frame["score"].map(score),
-            "证据状况": frame["status"].map(EvidenceStatus.label_of),
+            "报告着墨": frame["status"].map(EvidenceStatus.label_of),
         }
     )
-    return page.table(table, "tbl-scores", "全部要素得分", "本书计算")
+    return page.table(table, "tbl-scores", "全部要素的证据等级与得分", "本书计算")
 
 
 def all_recommendations(ds, page: Page, indicators: Indicators) -> Markdown:
@@ -125,7 +184,7 @@ def all_recommendations(ds, page: Page, indicators: Indicators) -> Markdown:
             "优先级": frame["priority"],
             "要素": frame["element_name"],
             "类型": frame["kind"].map(RecommendationKind.label_of),
-            "触发指标": frame["trigger"],
+            "依据": frame["trigger"],
         }
     )
-    return page.table(table, "tbl-recommendations", "各基地触发的建议", "本书按指标触发规则生成")
+    return page.table(table, "tbl-recommendations", "各基地的建议", "本书按指标规则生成")
