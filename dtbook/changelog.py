@@ -26,49 +26,31 @@ def _keyed(frame: pd.DataFrame, key: tuple[str, ...]) -> dict[str, dict[str, str
     }
 
 
+def _change(table, key: str, change: str, field: str = "", old: str = "", new: str = "") -> dict[str, str]:
+    return {
+        "table": table.title,
+        "file": table.file,
+        "key": key,
+        "field": field,
+        "old": old,
+        "new": new,
+        "change": change,
+    }
+
+
 def fact_changes(old: Dataset, new: Dataset) -> pd.DataFrame:
     """One row per added, removed or changed record (and per changed field)."""
     rows = []
     for name, table in new.schemas.items():
         before, after = _keyed(old[name], table.primary_key), _keyed(new[name], table.primary_key)
-        for key in after.keys() - before.keys():
-            rows.append(
-                {
-                    "table": table.title,
-                    "file": table.file,
-                    "key": key,
-                    "field": "",
-                    "old": "",
-                    "new": "",
-                    "change": ADDED,
-                }
-            )
-        for key in before.keys() - after.keys():
-            rows.append(
-                {
-                    "table": table.title,
-                    "file": table.file,
-                    "key": key,
-                    "field": "",
-                    "old": "",
-                    "new": "",
-                    "change": REMOVED,
-                }
-            )
+        rows += [_change(table, key, ADDED) for key in after.keys() - before.keys()]
+        rows += [_change(table, key, REMOVED) for key in before.keys() - after.keys()]
         for key in before.keys() & after.keys():
-            for column in table.columns:
-                if before[key][column] != after[key][column]:
-                    rows.append(
-                        {
-                            "table": table.title,
-                            "file": table.file,
-                            "key": key,
-                            "field": column,
-                            "old": before[key][column],
-                            "new": after[key][column],
-                            "change": CHANGED,
-                        }
-                    )
+            rows += [
+                _change(table, key, CHANGED, column, before[key][column], after[key][column])
+                for column in table.columns
+                if before[key][column] != after[key][column]
+            ]
     frame = pd.DataFrame(rows, columns=["table", "file", "key", "field", "old", "new", "change"])
     return frame.sort_values(["file", "change", "key", "field"]).reset_index(drop=True)
 

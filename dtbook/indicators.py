@@ -503,6 +503,8 @@ def compute_indicators(ds: Dataset) -> Indicators:
     settings = Settings.from_table(ds.indicator_settings)
     design = design_of(ds)
     check_resolutions(ds, design)
+    double_coded = set(ds.coding_first["base_id"]) | set(ds.coding_second["base_id"])
+    coded = [base_id for base_id in design.base_ids if base_id in double_coded]  # the reliability study's bases
     items = ds.evidence[["evidence_id", "base_id", "element_id", "strength"]]
     matrix = cell_scores(items, design, PUBLISHED)
     observed = np.nan_to_num(matrix)  # the published reading: no evidence counts 0
@@ -569,7 +571,7 @@ def compute_indicators(ds: Dataset) -> Indicators:
         recommendations=recs,
         element_means=pd.DataFrame({"element_id": means.index, "mean_score": means.to_numpy()}),
         coverage=taxonomy_coverage(ds.focus_industries, ds.taxonomy, design.base_ids),
-        reliability=reliability(ds.coding_first, ds.coding_second, design.base_ids, design.element_ids),
+        reliability=reliability(ds.coding_first, ds.coding_second, coded, design.element_ids),
         base_count=len(design.base_ids),
     )
     check_indicators(indicators)

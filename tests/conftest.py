@@ -3,8 +3,12 @@ that the site, PDF and browser tests all read. That site is built from the proje
 text planted in it, so every output path is checked against markup, MyST, LaTeX and file-reading tricks."""
 
 import csv
+import functools
 import shutil
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -111,3 +115,68 @@ def site(tmp_path_factory):
         "out": root / "out",
         "base": ds.base_ids()[0],
     }
+
+
+# ---------------------------------------------------------------- the browser (tests/browsing.py)
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="session")
+def url(site):
+    """Site path -> address on a local server."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(site["dir"])))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield lambda path="": f"http://127.0.0.1:{server.server_port}/{path}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def left_the_machine():
+    """Every request the pages tried to send to another host (all of them refused)."""
+    return []
+
+
+@pytest.fixture(scope="session")
+def dialogs():
+    """Every alert, confirm or prompt a page opened: planted script that ran would show here."""
+    return []
+
+
+@pytest.fixture(scope="session")
+def new_page(left_the_machine, dialogs):
+    """Pages in fresh browser contexts where only 127.0.0.1 answers."""
+
+    def route(route):
+        if urlsplit(route.request.url).hostname == "127.0.0.1":
+            route.continue_()
+        else:
+            left_the_machine.append(route.request.url)
+            route.abort()
+
+    from browsing import CHROMIUM, CHROMIUM_ARGS
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+        def make(**options):
+            context = browser.new_context(**options)
+            context.route("**/*", route)
+            page = context.new_page()
+            page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+            return page
+
+        yield make
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def page(new_page):
+    from browsing import DESKTOP
+
+    return new_page(viewport=DESKTOP)

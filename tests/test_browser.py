@@ -4,114 +4,23 @@ The site is the shared build of tests/conftest.py (with hostile text planted in 
 and one browser serve every test in this module. Playwright never downloads a browser here; axe-core
 comes from tests/browser (npm ci)."""
 
-import contextlib
-import functools
 import re
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 import pytest
+from browsing import DESKTOP, PHONE, links, visit
 from conftest import HOSTILE_NAME, PROJECT
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
-from playwright.sync_api import sync_playwright
 
 from dtbook.paths import BUNDLE_URL
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 AXE = PROJECT / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 390, "height": 844}
-SETTLED = "[...document.querySelectorAll('div.dt-vega')].every(d => ['done', 'failed'].includes(d.dataset.drawn))"
 INLINE_SCRIPT_LIMIT = 4096  # characters; the chart library must come from its own file, not the page
 # pydata-sphinx-theme's own header buttons, markup this project does not write and CSS cannot rename:
 # the search button is named "搜索" but also shows the hint "Ctrl+K", and the colour-mode button is named
 # "Color mode" while Font Awesome titles its icons 亮色/暗色. Only this rule, only these elements.
 THEME_EXCEPTIONS = {"label-content-name-mismatch": ".search-button__button, .theme-switch-button"}
-
-
-class QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture(scope="module")
-def url(site):
-    """Site path -> address on a local server."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(site["dir"])))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield lambda path="": f"http://127.0.0.1:{server.server_port}/{path}"
-    server.shutdown()
-    server.server_close()
-
-
-@pytest.fixture(scope="module")
-def left_the_machine():
-    """Every request the pages tried to send to another host (all of them refused)."""
-    return []
-
-
-@pytest.fixture(scope="module")
-def dialogs():
-    """Every alert, confirm or prompt a page opened: planted script that ran would show here."""
-    return []
-
-
-@pytest.fixture(scope="module")
-def new_page(left_the_machine, dialogs):
-    """Pages in fresh browser contexts where only 127.0.0.1 answers."""
-
-    def route(route):
-        if urlsplit(route.request.url).hostname == "127.0.0.1":
-            route.continue_()
-        else:
-            left_the_machine.append(route.request.url)
-            route.abort()
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-
-        def make(**options):
-            context = browser.new_context(**options)
-            context.route("**/*", route)
-            page = context.new_page()
-            page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-            return page
-
-        yield make
-        browser.close()
-
-
-@pytest.fixture(scope="module")
-def page(new_page):
-    return new_page(viewport=DESKTOP)
-
-
-def visit(page, address: str) -> list[str]:
-    """Open a page and wait for its charts to settle; returns their data-drawn states."""
-    page.goto(address)
-    with contextlib.suppress(PlaywrightTimeout):  # the callers assert on the states, which say what never finished
-        page.wait_for_function(SETTLED, timeout=20_000)
-    return page.eval_on_selector_all("div.dt-vega", "divs => divs.map(d => d.dataset.drawn || 'not started')")
-
-
-def site_path(address: str) -> str:
-    return urlsplit(address).path.lstrip("/")
-
-
-def links(page, scope: str) -> list[tuple[str, str]]:
-    """(site path, fragment) of every link inside scope."""
-    hrefs = page.eval_on_selector_all(f"{scope} a[href]", "anchors => anchors.map(a => a.href)")
-    return [(site_path(href), urlsplit(href).fragment) for href in hrefs]
 
 
 def path_of(site, label: str) -> str:

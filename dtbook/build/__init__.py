@@ -81,24 +81,23 @@ def build(
             report.status, report.message = "failed", str(err)
             report.save(out)
             raise
-        except OSError as err:
+        except Exception as err:  # the file system, or a bug: name the cause and where the traceback is
             report.status, report.log = "failed", _log_traceback(out)
-            report.message = (
-                f"文件系统错误：{err.filename or ''} {err.strerror or err}（回溯见 {report.log}）\n"
-                f"file system error: {err.filename or ''} {err.strerror or err}"
-            )
-            report.save(out)
-            raise BuildError(report.message) from None
-        except Exception as err:  # a bug: say where the traceback is, not the traceback
-            report.status, report.log = "failed", _log_traceback(out)
-            report.message = (
-                f"构建程序内部错误 {type(err).__name__}: {err}（完整回溯见 {report.log}）\n"
-                f"internal error in the build; full traceback in {report.log}"
-            )
+            report.message = _unexpected(err, report.log)
             report.save(out)
             raise BuildError(report.message) from None
         report.save(out)
         return report
+
+
+def _unexpected(err: Exception, log: str) -> str:
+    if isinstance(err, OSError):
+        cause = f"{err.filename or ''} {err.strerror or err}"
+        return f"文件系统错误：{cause}（回溯见 {log}）\nfile system error: {cause}"
+    return (
+        f"构建程序内部错误 {type(err).__name__}: {err}（完整回溯见 {log}）\n"
+        f"internal error in the build; full traceback in {log}"
+    )
 
 
 def _log_traceback(out: Path) -> str:

@@ -183,9 +183,10 @@ def reliability(ds, page: Page, indicators: Indicators) -> Markdown:
         if len(below)
         else f"每个要素都达到 {ALPHA_TARGET}。"
     )
+    coded = ds.coding_second["base_id"].nunique()
     text = (
-        f"第二位编码者只依据编码规则和报告原文，在没有见到第一次编码的情况下独立编码了全部 "
-        f"{len(ds.bases)} 个基地（第一次 {len(ds.coding_first)} 条证据，第二次 {len(ds.coding_second)} 条）。"
+        f"第二位编码者只依据编码规则和报告原文，在没有见到第一次编码的情况下独立编码了 "
+        f"{coded} 个基地（第一次 {len(ds.coding_first)} 条证据，第二次 {len(ds.coding_second)} 条）。"
         "比较的单位是每个基地在每个要素上的证据等级（0—3，即最强一条证据的强度），与得分的计算方式一致。"
         + verdict
         + "两次编码由同一编写组依同一书面规则完成，其一致程度可能高于规则以外的编码者之间；"
