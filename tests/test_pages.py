@@ -54,3 +54,24 @@ def test_png_metadata_chunk_is_valid():
     crc = int.from_bytes(tagged[start + 8 + length : start + 12 + length], "big")
     assert chunk_type == b"iTXt" and data.endswith("报告".encode()) and crc == zlib.crc32(b"iTXt" + data)
     assert tagged.endswith(b"rest")
+
+
+def test_pairwise_section_lists_adjacent_pairs_when_the_matrix_would_be_unreadable(tmp_path):
+    import sys
+
+    from conftest import DATA, PROJECT
+
+    sys.path.insert(0, str(PROJECT / "benchmarks"))
+    from synthetic import make_dataset
+
+    from dtbook import load_dataset
+    from dtbook.indicators import compute_indicators
+    from dtbook.output import Page
+    from dtbook.pages.indicators import MATRIX_LIMIT, pairwise
+
+    ds = load_dataset(make_dataset(DATA, tmp_path / "data", MATRIX_LIMIT + 5))
+    page = Page(ds, tmp_path / "site", "indicators")
+    text = pairwise(ds, page, compute_indicators(ds)).text
+    assert "fig-pairwise" not in text and "tbl-pairwise" in text
+    table = pd.read_csv(page.folder / "tbl-pairwise.csv", encoding="utf-8-sig")
+    assert len(table) == MATRIX_LIMIT + 5 - 1  # each base against the next one

@@ -265,3 +265,23 @@ def test_indicator_results_lead_with_tiers_and_carry_their_audit(site, pdf_text)
     flat = squeeze(pdf_text)
     for words in ("指标审计", "编码信度", "两两比较", "梯队", "统计一致性"):
         assert words in flat, words
+
+
+def test_front_page_leads_with_findings_from_the_data(site):
+    home = page(site, "index")
+    text = visible_text(home[home.index('<article class="bd-article"') : home.index("</article>")])
+    ds = site["ds"]
+    policies = pd.read_csv(site["data"] / "policies.csv", keep_default_na=False)
+    bases = pd.read_csv(site["data"] / "bases.csv", keep_default_na=False)
+    assert f"{len(bases)} 个国家数字服务出口基地" in text and f"{len(policies)} 份政策文件" in text  # counted by hand
+    assert 'id="fig-home-locations"' in home
+    ranking = pd.read_csv(site["dir"] / "data" / "indicators" / "ranking.csv")
+    findings = text[text.index("指标结果一览") : text.index("基地分布", text.index("指标结果一览"))]
+    assert f"分为 {ranking['tier'].nunique()} 个梯队" in findings
+    for row in ranking.itertuples():  # every base in its tier with its band
+        short = ds.bases.set_index("base_id").at[row.base_id, "short_name"]
+        band = f"第 {row.rank_p05} 名" if row.rank_p05 == row.rank_p95 else f"第 {row.rank_p05}—{row.rank_p95} 名"
+        assert squeeze(f"{short}（{band}）") in squeeze(findings), short
+    for base_id in ds.base_ids():
+        assert f'href="bases/{base_id}.html"' in home
+    assert findings.index("第一梯队") < text.index("基地分布")

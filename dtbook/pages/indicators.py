@@ -13,6 +13,7 @@ from ..output import Markdown, Page, md
 from .common import CAVEAT, element_names, element_order, named
 
 TIER_NAMES = "一二三四五六七八九十"
+MATRIX_LIMIT = 20  # bases: a larger pairwise matrix is unreadable on a page and too big for a chart
 
 
 def tier_label(tier: int) -> str:
@@ -79,21 +80,38 @@ def ranking(ds, page: Page, indicators: Indicators) -> Markdown:
 
 
 def pairwise(ds, page: Page, indicators: Indicators) -> Markdown:
+    """Every pair as a matrix while it stays readable; beyond MATRIX_LIMIT bases, each base against the next one
+    in median-rank order (the whole matrix is in the data package, indicators/pairwise.csv)."""
     frame = named(ds, indicators.pairwise)
     names = dict(zip(ds.bases["base_id"], ds.bases["short_name"]))
     frame = frame.assign(other_name=frame["other_id"].map(names))
-    order = named(ds, indicators.ranking).sort_values(["rank_median", "composite"], ascending=[True, False])[
-        "base_name"
-    ]
+    order = named(ds, indicators.ranking).sort_values(["rank_median", "composite"], ascending=[True, False])
+    if indicators.base_count > MATRIX_LIMIT:
+        shares = frame.set_index(["base_id", "other_id"])["p_above"]
+        ids = order["base_id"].tolist()
+        table = pd.DataFrame(
+            {
+                "基地": [names[a] for a in ids[:-1]],
+                "下一位基地（按中位排名）": [names[b] for b in ids[1:]],
+                "排在其前的情景占比": [f"{shares[(a, b)]:.0%}" for a, b in zip(ids[:-1], ids[1:])],
+            }
+        )
+        note = (
+            f"基地多于 {MATRIX_LIMIT} 个，两两比较矩阵过大，此处只列相邻两个基地；全部两两比较见数据包中的"
+            "指标结果表（两两比较）。"
+        )
+        return Markdown(note) + page.table(table, "tbl-pairwise", "相邻基地：前者排在后者之前的情景占比", "本书计算")
     chart = page.chart(
-        charts.pairwise_chart(frame, order.tolist()),
+        charts.pairwise_chart(frame, order["base_name"].tolist()),
         "fig-pairwise",
         "两两比较：行基地排在列基地之前的情景占比",
         f"矩阵图：第 i 行第 j 列的数字是行基地在{scenario_note(indicators)}的情景中排在列基地之前的百分比；"
         "颜色越深占比越高，行与列都按中位排名排列。",
         "本书计算",
     )
-    wide = frame.pivot(index="base_name", columns="other_name", values="p_above").reindex(index=order, columns=order)
+    wide = frame.pivot(index="base_name", columns="other_name", values="p_above").reindex(
+        index=order["base_name"], columns=order["base_name"]
+    )
     table = wide.map(lambda v: "" if pd.isna(v) else f"{v:.0%}").reset_index().rename(columns={"base_name": "基地"})
     return chart + page.table(table, "tbl-pairwise", "行基地排在列基地之前的情景占比", "本书计算")
 
