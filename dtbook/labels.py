@@ -21,10 +21,6 @@ class Coded(Enum):
     def label_of(cls, key: str) -> str:
         return next(member.label for member in cls if member.key == key)
 
-    @classmethod
-    def labels(cls) -> dict[str, str]:
-        return {member.key: member.label for member in cls}
-
 
 class EvidenceStatus(Coded):
     """How much evidence the report gives for one base and element."""
