@@ -1,4 +1,4 @@
-"""The site search: the index its search page reads, and the word list Sphinx's own index is cut with.
+"""The site search: the index its search page reads.
 
 The search page (dtbook/static/searchtools.js) matches a query against the text a reader sees on each page:
 every term as a contiguous substring, so a Chinese phrase typed without spaces is found wherever it stands,
@@ -7,9 +7,7 @@ page, its address, title, section headings with their anchors and article text; 
 that as a JavaScript file assigning `window.DT_SEARCH`, which a <script> tag loads from a server and from
 `file://` alike (a fetch would not).
 
-Sphinx still writes its own index (searchindex.js; the theme loads it, our search page does not read it) and
-cuts Chinese with jieba for it: the stage hands the book's names (`search_terms`) to jieba as a user dictionary,
-so that they stay whole there.
+Sphinx still writes its own index (searchindex.js); nothing of the book reads it.
 """
 
 from __future__ import annotations
@@ -20,32 +18,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from .files import write_if_changed
-from .load import Dataset
-
-FREQUENCY = 100000  # far above jieba's own words, so a listed name wins over its pieces
-SEPARATORS = re.compile(r"\W+")  # Sphinx's search splits queries on the same characters
 
 INDEX_FILE = "dt-search-index.js"  # in the site's _static folder, beside searchtools.js
 INDEX_GLOBAL = "DT_SEARCH"
-
-
-def search_terms(ds: Dataset) -> list[str]:
-    """Base names and short names, industries, taxonomy nodes and framework elements, split at punctuation."""
-    names = [
-        *ds.bases["name"],
-        *ds.bases["short_name"],
-        *ds.focus_industries["industry"],
-        *ds.taxonomy["name"],
-        *ds.taxonomy["short_name"].dropna(),
-        *ds.framework_elements["name"],
-    ]
-    return sorted({piece for name in names for piece in SEPARATORS.split(str(name)) if len(piece) > 1})
-
-
-def write_search_dictionary(ds: Dataset, path: Path) -> None:
-    """One "term frequency tag" line per term; the file is left alone (and its mtime kept) when unchanged."""
-    text = "".join(f"{term} {FREQUENCY} n\n" for term in search_terms(ds))
-    write_if_changed(path, text)
 
 
 # ---------------------------------------------------------------- the page index

@@ -201,8 +201,8 @@ def requests_for(page, address: str) -> list[str]:
 
 def test_chart_library_loads_once_from_its_own_file_and_only_where_needed(site, url, page):
     bundle = url(BUNDLE_URL)
-    with_charts = [path_of(site, label) for label in ("overview", "base", "taxonomy", "indicators")]
-    for path in with_charts + [path_of(site, "errata"), path_of(site, "home")]:
+    with_charts = [path_of(site, label) for label in ("home", "overview", "base", "taxonomy", "indicators")]
+    for path in with_charts + [path_of(site, "errata"), path_of(site, "search")]:
         requested = [r for r in requests_for(page, url(path)) if "vega" in r]
         assert requested == ([bundle] if path in with_charts else []), path
         inline = page.eval_on_selector_all(

@@ -17,7 +17,6 @@ from ..indicators import Indicators
 from ..load import Dataset
 from ..paths import BUNDLE_URL, CONFIG_FILE, DATA_PACKAGE, DOWNLOADS, EXTRA_DIR, PACKAGE, PROJECT
 from ..registry import jupyter_book_toc
-from ..search import write_search_dictionary
 from .execute import NOTEBOOK
 from .plan import Job
 
@@ -52,9 +51,6 @@ def assemble(stage: Path, jobs: list[Job], cache: Path, ds: Dataset, indicators:
     sphinx = config["sphinx"]["config"]
     sphinx["dt_stamp"] = edition_stamp(ds)
     sphinx["dt_source"] = f"{report['author']}《{report['title']}》（{report['date']}）"
-    dictionary = stage.resolve() / "search-dictionary.txt"  # Sphinx wants an absolute path
-    write_search_dictionary(ds, dictionary)
-    sphinx["html_search_options"] = {"dict": str(dictionary)}
     write_if_changed(stage / "_config.yml", yaml.safe_dump(config, allow_unicode=True, sort_keys=False))
     toc = yaml.safe_dump(jupyter_book_toc(ds.base_ids()), allow_unicode=True, sort_keys=False)
     write_if_changed(stage / "_toc.yml", toc)
