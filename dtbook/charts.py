@@ -12,12 +12,23 @@ WIDTH = 600
 LEVELS = ["国家", "省级", "市级", "区级", "园区"]
 
 
-def _styled(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
-    """Chinese-capable fonts everywhere, no chart border; the same look on every page."""
+RESPONSIVE = "dtResponsive"  # usermeta flag read by dtbook.sphinx_ext: on screen the chart takes the column's width
+
+
+def _styled(chart: alt.TopLevelMixin, responsive: bool = False) -> alt.TopLevelMixin:
+    """Chinese-capable fonts everywhere, no chart border; the same look on every page.
+
+    Axes and legends carry no ARIA of their own: vega would describe them in English ("X-axis titled …",
+    "Symbol legend titled …"). Screen readers get the chart's Chinese description (the spec's description,
+    set from the figure's text alternative) and the marks' field: value labels, whose names are Chinese.
+    A responsive chart (a single or layered view with a continuous or few-category x axis) fills its column
+    on screen instead of scrolling on a phone; its PNG and SVG keep the width set here."""
+    if responsive:
+        chart = chart.properties(usermeta={RESPONSIVE: True})
     return (
         chart.configure(font=FONT)
-        .configure_axis(labelFont=FONT, titleFont=FONT, labelFontSize=11, titleFontSize=12)
-        .configure_legend(labelFont=FONT, titleFont=FONT, labelLimit=260)
+        .configure_axis(labelFont=FONT, titleFont=FONT, labelFontSize=11, titleFontSize=12, aria=False)
+        .configure_legend(labelFont=FONT, titleFont=FONT, labelLimit=260, aria=False)
         .configure_title(font=FONT, fontSize=14, anchor="start")
         .configure_view(stroke=None)
     )
@@ -59,7 +70,7 @@ def policy_timeline(policies: pd.DataFrame, bases: pd.DataFrame) -> alt.Chart:
         )
         .properties(width=WIDTH, height=max(120, 28 * dated["主体"].nunique()))
     )
-    return _styled(chart)
+    return _styled(chart, responsive=True)
 
 
 def location_chart(bases: pd.DataFrame, locations: pd.DataFrame) -> alt.Chart:
@@ -75,7 +86,7 @@ def location_chart(bases: pd.DataFrame, locations: pd.DataFrame) -> alt.Chart:
     )
     points = base.mark_circle(size=120, color="#1f6f8b", opacity=0.85)
     labels = base.mark_text(align="left", dx=8, dy=-6, fontSize=11).encode(text="基地:N")
-    return _styled(alt.layer(points, labels).properties(width=WIDTH, height=460))
+    return _styled(alt.layer(points, labels).properties(width=WIDTH, height=460), responsive=True)
 
 
 def report_coverage_chart(counts: pd.DataFrame) -> alt.Chart:
@@ -92,7 +103,7 @@ def report_coverage_chart(counts: pd.DataFrame) -> alt.Chart:
         )
         .properties(width=WIDTH - 120, height=26 * len(counts))
     )
-    return _styled(chart)
+    return _styled(chart, responsive=True)
 
 
 def industry_matrix(matrix: pd.DataFrame) -> alt.Chart:
@@ -130,7 +141,7 @@ def national_trade_chart(series: pd.DataFrame) -> alt.Chart:
         color=alt.Color("口径:N", title="编制机构·口径"),
         tooltip=["口径:N", "年份:O", "金额（十亿美元）:Q", "增速（%）:Q", "来源:N"],
     )
-    return _styled(base.mark_line(point=True).properties(width=WIDTH - 80, height=300))
+    return _styled(base.mark_line(point=True).properties(width=WIDTH - 80, height=300), responsive=True)
 
 
 def taxonomy_icicle(layout: pd.DataFrame) -> alt.Chart:
@@ -336,7 +347,9 @@ def base_profile_chart(profile: pd.DataFrame, element_order: list[str]) -> alt.C
         .mark_text(align="left", dx=4, color="#555")
         .encode(y=alt.Y("要素:N", sort=element_order), x=alt.datum(0), text=alt.value("无证据"))
     )
-    return _styled(alt.layer(bars, ticks, missing).properties(width=WIDTH - 180, height=30 * len(frame)))
+    return _styled(
+        alt.layer(bars, ticks, missing).properties(width=WIDTH - 180, height=30 * len(frame)), responsive=True
+    )
 
 
 def comparable_figures_chart(figures: pd.DataFrame) -> alt.Chart:

@@ -82,7 +82,8 @@ class Page:
         """A numbered table (label ``name``) with CSV and XLSX downloads."""
         frame = frame.astype(object).where(frame.notna(), "")
         csv_file = self.folder / f"{name}.csv"
-        frame.to_csv(csv_file, index=False, encoding="utf-8")
+        # With a byte-order mark: Excel on Chinese Windows reads BOM-less CSV as GBK and garbles it.
+        frame.to_csv(csv_file, index=False, encoding="utf-8-sig")
         self._write_xlsx(frame, self.folder / f"{name}.xlsx", caption, source)
         self._write_meta(name, caption=caption, note=f"来源：{source}。{self.stamp}")
         return self._directive("dt-table", csv_file.name, name)

@@ -20,12 +20,15 @@ from docutils.parsers.rst import directives
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
 
-from .paths import BUNDLE_URL, EXTRA_DIR
+from .paths import BUNDLE_URL, EXTRA_DIR, PDF_NAME
+
+PDF_DIR = "pdf"  # the build publishes the PDF as <site>/pdf/book.pdf
 
 META_SUFFIX = ".meta.json"
 # Tables scroll sideways when wider than the column: keyboard users must be able to reach and scroll them.
 FOCUSABLE_TABLE = re.compile(r'<table (class="[^"]*\bdt-table\b)')
 STAMP_PLACEHOLDER = "<!--dt-edition-stamp-->"  # replaced at publishing, so a new fingerprint rewrites no page
+RESPONSIVE = "dtResponsive"  # charts.py marks charts that may take the column's width (spec usermeta)
 EXPORT_LABELS = {".csv": "CSV", ".xlsx": "XLSX", ".png": "PNG", ".svg": "SVG", ".json": "Vega-Lite JSON"}
 
 
@@ -87,19 +90,33 @@ class TableDirective(SphinxDirective):
         table += group
         for width in _column_widths(header, body):
             group += nodes.colspec(colwidth=width)
-        group += nodes.thead("", self._row(header))
-        group += nodes.tbody("", *[self._row(row) for row in body])
+        numeric = _numeric_columns(header, body)
+        group += nodes.thead("", self._row(header, numeric))
+        group += nodes.tbody("", *[self._row(row, numeric) for row in body])
         self.add_name(table)
         stem = site_path.rsplit(".", 1)[0]
         files = [stem + suffix for suffix in (".csv", ".xlsx") if (path.with_suffix(suffix)).exists()]
         return [table, *_note(meta), dt_downloads(files=files)]
 
     @staticmethod
-    def _row(cells: list[str]) -> nodes.row:
+    def _row(cells: list[str], numeric: set[int]) -> nodes.row:
         row = nodes.row()
-        for cell in cells:
-            row += nodes.entry("", nodes.paragraph(cell, cell))
+        for index, cell in enumerate(cells):
+            row += nodes.entry("", nodes.paragraph(cell, cell), classes=["dt-num"] if index in numeric else [])
         return row
+
+
+NUMBER = re.compile(r"[-+−]?\d[\d,]*(\.\d+)?%?")
+
+
+def _numeric_columns(header: list[str], body: list[list[str]]) -> set[int]:
+    """Columns whose every filled cell is a number: right-aligned and allowed to be narrow in HTML."""
+    numeric = set()
+    for index in range(len(header)):
+        values = [row[index].strip() for row in body if index < len(row) and row[index].strip()]
+        if values and all(NUMBER.fullmatch(value) for value in values):
+            numeric.add(index)
+    return numeric
 
 
 def _display_width(text: str) -> int:
@@ -186,6 +203,9 @@ def visit_vega_html(translator, node):
     spec = json.loads(node["spec"])
     if node["alt"]:
         spec.setdefault("description", node["alt"])
+    if spec.get("usermeta", {}).get(RESPONSIVE):
+        # On screen the chart fills its column (a phone's too); its PNG and SVG keep the fixed width.
+        spec["width"] = "container"
     spec = json.dumps(spec, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
     translator.body.append(
         '<div class="dt-vega"></div>'
@@ -237,17 +257,77 @@ def set_title_page(app, config):
 
 
 FONTAWESOME_SCRIPT = re.compile(r'<script defer src="[^"]*_static/scripts/fontawesome\.js[^"]*"></script>\s*')
+_TOGGLE_PRIMARY, _TOGGLE_SECONDARY = "显示或隐藏目录导航", "显示或隐藏本页目录"
+# Interface text the themes write in English whatever the language: sphinx-book-theme 1.3.0 hard-codes the
+# toggles' titles and the navigation's label in its templates, and Sphinx 7.4 and pydata-sphinx-theme 0.17.1
+# have no zh_CN translation of these messages. Exact attribute text, so nothing a page says is touched.
+INTERFACE_TEXT = {
+    'title="Toggle primary sidebar"': f'title="{_TOGGLE_PRIMARY}" aria-label="{_TOGGLE_PRIMARY}"',
+    'title="Toggle secondary sidebar"': f'title="{_TOGGLE_SECONDARY}" aria-label="{_TOGGLE_SECONDARY}"',
+    'aria-label="Color mode" data-bs-title="Color mode"': 'aria-label="配色模式" data-bs-title="配色模式"',
+    'title="System Settings"': 'title="跟随系统"',
+    'title="Light"': 'title="亮色"',
+    'title="Dark"': 'title="暗色"',
+    'aria-label="Main"': 'aria-label="全书目录"',
+    'aria-label="Page"': 'aria-label="本页目录"',
+    'title="Link to this heading"': 'title="链接到此标题"',
+    'title="Link to this table"': 'title="链接到此表格"',
+    'title="Link to this image"': 'title="链接到此图"',
+    'title="Link to this code"': 'title="链接到此代码"',
+    'title="Link to this definition"': 'title="链接到此定义"',
+    'title="Link to this term"': 'title="链接到此术语"',
+    'title="Link to this equation"': 'title="链接到此公式"',
+    'title="Link to this toctree"': 'title="链接到此目录"',
+}
 
 
-def drop_icon_script(app, exception):
-    """The theme's stylesheet already draws its icons with the Font Awesome web font; the 540 KB script
-    that redraws them as SVG is most of a page's weight, so the published pages do without it."""
+def polish_pages(app, exception):
+    """The published pages do without the Font Awesome script (the theme's stylesheet already draws its icons
+    with the web font; the 540 KB script that redraws them as SVG is most of a page's weight), and the
+    themes' English interface text reads in Chinese."""
     if exception is None and app.builder.format == "html":
         for page in Path(app.outdir).rglob("*.html"):
             html = page.read_text(encoding="utf-8")
             lean = FONTAWESOME_SCRIPT.sub("", html)
+            for english, chinese in INTERFACE_TEXT.items():
+                lean = lean.replace(english, chinese)
             if lean != html:
                 page.write_text(lean, encoding="utf-8")
+
+
+def _script_key(script) -> tuple:
+    attributes = getattr(script, "attributes", {}) or {}
+    return (str(getattr(script, "filename", script) or ""), tuple(sorted(attributes.items())))
+
+
+def dedupe_scripts(app, pagename, templatename, context, doctree):
+    """sphinx-thebe and sphinx-togglebutton (loaded by Jupyter Book) add inline scripts after the builder's
+    init, which reach the page twice (once as filename None, once as ""), so Sphinx's own de-duplication
+    misses them: every page declared `const THEBE_JS_URL` twice and logged a SyntaxError. Each script is kept
+    once, in its first place."""
+    files = context.get("script_files")
+    if isinstance(files, list):
+        unique = {}
+        for script in files:
+            unique.setdefault(_script_key(script), script)
+        files[:] = list(unique.values())
+
+
+def pdf_download(app, pagename, templatename, context, doctree):
+    """sphinx-book-theme's download menu offers ".pdf" as window.print(): it opens the book's PDF instead.
+    Runs after the theme's handler has filled header_buttons."""
+    pathto = context.get("pathto")
+    for group in context.get("header_buttons", []):
+        for index, button in enumerate(group.get("buttons", [])):
+            if button.get("label") == "download-pdf-button" and pathto:
+                group["buttons"][index] = {
+                    "type": "link",
+                    "url": pathto(f"{PDF_DIR}/{PDF_NAME}", 1),
+                    "text": ".pdf",
+                    "tooltip": "下载全书 PDF",
+                    "icon": "fas fa-file-pdf",
+                    "label": "download-pdf-button",
+                }
 
 
 def skip(translator, node):
@@ -263,7 +343,9 @@ def setup(app):
     app.add_config_value("dt_stamp", "", "")  # the PDF's title page only (LaTeX is always rebuilt whole)
     app.add_config_value("dt_source", "", "")
     app.connect("config-inited", set_title_page)
-    app.connect("build-finished", drop_icon_script)
+    app.connect("build-finished", polish_pages)
+    app.connect("html-page-context", dedupe_scripts, priority=900)
+    app.connect("html-page-context", pdf_download, priority=900)
     app.connect("html-page-context", finish_page_body)
     app.connect("html-page-context", escape_print_title, priority=900)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
