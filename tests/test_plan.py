@@ -89,7 +89,7 @@ CASES = [
         "strength",
         "1",
         ("evidence_id", "tianjin-e01"),
-        ALL_BASE_PAGES | {"taxonomy", "indicators", "audit", "cite"},
+        ALL_BASE_PAGES | {"index", "taxonomy", "indicators", "audit", "cite"},
     ),
     ("national_trade", "note", "新的说明", ("year", "2024"), {"background", "cite"}),
     ("errata", "reason", "新的理由", ("erratum_id", "e01"), ALL_BASE_PAGES | {"errata", "cite"}),
