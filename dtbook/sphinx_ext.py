@@ -25,6 +25,7 @@ from .paths import BUNDLE_URL, EXTRA_DIR, PDF_NAME
 PDF_DIR = "pdf"  # the build publishes the PDF as <site>/pdf/book.pdf
 
 META_SUFFIX = ".meta.json"
+LONG_TABLE_ROWS = 30  # longer tables scroll within about one screen on the web instead of filling many
 # Tables scroll sideways when wider than the column: keyboard users must be able to reach and scroll them.
 FOCUSABLE_TABLE = re.compile(r'<table (class="[^"]*\bdt-table\b)')
 STAMP_PLACEHOLDER = "<!--dt-edition-stamp-->"  # replaced at publishing, so a new fingerprint rewrites no page
@@ -84,7 +85,9 @@ class TableDirective(SphinxDirective):
         with path.open(encoding="utf-8-sig", newline="") as handle:
             rows = list(csv.reader(handle))
         header, body = rows[0], rows[1:]
-        table = nodes.table(classes=["dt-table", "colwidths-given", "longtable"])  # longtable: may break across pages
+        # longtable: may break across PDF pages; dt-long: on the web, scrolls in a frame with its header in view
+        long = ["dt-long"] if len(body) > LONG_TABLE_ROWS else []
+        table = nodes.table(classes=["dt-table", "colwidths-given", "longtable", *long])
         _caption(meta, table)
         group = nodes.tgroup(cols=len(header))
         table += group

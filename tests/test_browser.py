@@ -235,3 +235,23 @@ def test_planted_markup_never_runs_on_pages_or_in_search_results(site, url, page
             titles = page.eval_on_selector_all("#search-results ul.search li a", "as => as.map(a => a.textContent)")
             assert any(HOSTILE_NAME in title for title in titles), titles
     assert dialogs == []
+
+
+def test_long_tables_scroll_within_one_screen_with_their_header_in_view(site, url, page):
+    page.goto(url(path_of(site, "overview")))
+    tables = page.eval_on_selector_all(
+        "table.dt-table",
+        """tables => tables.map(t => ({id: t.id, rows: t.querySelectorAll('tbody tr').length,
+            height: t.getBoundingClientRect().height, scroll: t.scrollHeight}))""",
+    )
+    viewport = page.viewport_size["height"]
+    long = [t for t in tables if t["rows"] > 30]
+    assert long, "the overview has long tables (policies, key figures)"
+    for table in long:
+        assert table["height"] <= viewport and table["scroll"] > table["height"], table
+    first = long[0]["id"]
+    page.eval_on_selector(f"#{first}", "t => { t.scrollTop = 400; }")
+    header = page.eval_on_selector(
+        f"#{first}", "t => t.querySelector('thead th').getBoundingClientRect().top - t.getBoundingClientRect().top"
+    )
+    assert 0 <= header < 60  # the header row stays at the top of the scrolled frame

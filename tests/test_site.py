@@ -285,3 +285,10 @@ def test_front_page_leads_with_findings_from_the_data(site):
     for base_id in ds.base_ids():
         assert f'href="bases/{base_id}.html"' in home
     assert findings.index("第一梯队") < text.index("基地分布")
+
+
+def test_downloadable_notebooks_carry_the_page_own_parameters_and_no_build_paths(site):
+    for base_id in site["ds"].base_ids():
+        text = (site["dir"] / "_sources" / "book" / "bases" / f"{base_id}.ipynb").read_text(encoding="utf-8")
+        assert f"base_id = '{base_id}'" in text
+        assert str(site["out"]) not in text and "/cache/" not in text and "inputs.pkl" not in text

@@ -68,13 +68,13 @@ def weights_table(ds, page: Page) -> Markdown:
             "理由": frame["rationale"],
         }
     )
-    return page.table(table, "tbl-weights", "综合指数的权重（可在 weights.csv 中修改）", "本书编者")
+    return page.table(table, "tbl-weights", "综合指数的权重（数据表“综合指数权重”，修改后重新构建即生效）", "本书编者")
 
 
 def settings_table(ds, page: Page) -> Markdown:
     frame = ds.indicator_settings
     table = pd.DataFrame({"参数": frame["label"], "取值": frame["value"].map(number), "含义": frame["meaning"]})
-    return page.table(table, "tbl-settings", "指标计算参数（可在 indicator_settings.csv 中修改）", "本书编者")
+    return page.table(table, "tbl-settings", "指标计算参数（数据表“指标参数”，修改后重新构建即生效）", "本书编者")
 
 
 def disclosure(ds) -> Markdown:
