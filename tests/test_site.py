@@ -292,3 +292,15 @@ def test_downloadable_notebooks_carry_the_page_own_parameters_and_no_build_paths
         text = (site["dir"] / "_sources" / "book" / "bases" / f"{base_id}.ipynb").read_text(encoding="utf-8")
         assert f"base_id = '{base_id}'" in text
         assert str(site["out"]) not in text and "/cache/" not in text and "inputs.pkl" not in text
+
+
+def test_reader_text_names_no_files_or_options_of_the_build(site):
+    """File names and command options belong to the README; the cite page's download list is the exception."""
+    developer = re.compile(r"[\w/.-]+\.(?:csv|md|py|yaml|ipynb)\b|--[a-z]+|\bdata/")
+    for path in (site["dir"] / "book").rglob("*.html"):
+        if path.stem == "cite":
+            continue
+        markup = path.read_text(encoding="utf-8")
+        article = markup[markup.index('<article class="bd-article"') : markup.index("</article>")]
+        found = developer.findall(visible_text(article))
+        assert not found, (path.name, found[:5])
