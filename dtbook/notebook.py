@@ -28,7 +28,7 @@ def open_page(inputs: str, site_dir: str) -> PageContext:
             " / notebooks are run by the build, which sets `inputs` and `site_dir`"
         )
     bundle = read_inputs(inputs)
-    page = Page(bundle.data, site_dir, bundle.page, bundle.params)
+    page = Page(bundle.data, site_dir, bundle.page)
     return PageContext(
         bundle.data,
         bundle.indicators,

@@ -13,7 +13,7 @@ import json
 import re
 import struct
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import altair as alt
@@ -60,7 +60,6 @@ class Page:
     dataset: object  # Dataset or PageData: only its edition is read
     site_dir: Path
     page: str
-    params: dict = field(default_factory=dict)
 
     def __post_init__(self):
         self.site_dir = Path(self.site_dir)

@@ -111,7 +111,7 @@ def _run(report: Report, data_dir: Path, out: Path, previous_dir: Path | None, w
     started = time.perf_counter()
     ds, old = _validated(data_dir, previous_dir)
     report.edition, report.fingerprint = ds.edition["edition"], ds.fingerprint
-    report.warnings = [str(w) for w in getattr(ds, "warnings", [])]
+    report.warnings = [str(w) for w in ds.warnings]
     try:
         indicators = compute_indicators(ds)
         previous = (old, compute_indicators(old)) if old is not None else None
