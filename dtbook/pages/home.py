@@ -3,11 +3,10 @@ then the way into each base. Everything from data, so a new edition updates it."
 
 from __future__ import annotations
 
-from .. import charts
 from ..citation import source_report
 from ..fmt import is_missing
 from ..indicators import Indicators
-from ..output import Markdown, Page, md
+from ..output import Markdown, md
 from .common import BASE_DOC, PAGE_DOCS, doc_link, edition_line, ref_link, short_names
 from .indicators import band, tier_label
 
@@ -62,16 +61,6 @@ def findings(ds, indicators: Indicators) -> Markdown:
         + "\n".join(lines)
         + "\n\n指标衡量的是报告对各基地的记述，而不是基地的实际绩效。"
         f"详见{doc_link('指标结果', PAGE_DOCS['indicators'])}与{doc_link('指标审计', PAGE_DOCS['audit'])}。"
-    )
-
-
-def locations(ds, page: Page) -> Markdown:
-    return page.chart(
-        charts.location_chart(ds.bases, ds.base_locations),
-        "fig-home-locations",
-        "各基地所在城市（示意，按城市中心坐标）",
-        "散点图：横轴为东经、纵轴为北纬，每个点是一个基地所在的城市，旁注基地简称；仅示意相对位置，不是地图，不含任何边界线。",
-        "城市坐标取自 apache/echarts 与 pyecharts 的城市中心点，见数据表 base_locations",
     )
 
 

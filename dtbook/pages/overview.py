@@ -42,12 +42,13 @@ def overview_links(ds) -> Markdown:
     return Markdown(f"各基地详情：{links}")
 
 
-def location(ds, page: Page) -> Markdown:
+def location(ds, page: Page, label: str = "fig-locations") -> Markdown:
+    """The bases on a schematic of city coordinates; the front page shows it too, under its own label."""
     return page.chart(
         charts.location_chart(ds.bases, ds.base_locations),
-        "fig-locations",
+        label,
         "各基地所在城市（示意，按城市中心坐标）",
-        "散点图：横轴为东经、纵轴为北纬，每个点是一个基地所在城市；仅示意相对位置，不是地图，不含任何边界线。",
+        "散点图：横轴为东经、纵轴为北纬，每个点是一个基地所在的城市，旁注基地简称；仅示意相对位置，不是地图，不含任何边界线。",
         "城市坐标取自 apache/echarts 与 pyecharts 的城市中心点，见数据表 base_locations",
     )
 
