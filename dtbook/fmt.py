@@ -47,12 +47,13 @@ def percent(share) -> str:
     return "" if is_missing(share) else f"{share:.0%}"
 
 
-PREFIX_QUALIFIERS = {"约", "超过", "近", "前"}  # read before the number: 约 20、前 8
-# 以上 follows the number, as Chinese reads it: 90 以上
+PREFIX_QUALIFIERS = {"约", "超过", "近", "前"}  # read before the number: 约 20 家、前 8 名
+# 以上 follows the number and its unit, as Chinese reads it: 90% 以上、1000 亿元以上
 
 
-def figure_value(qualifier, value: float) -> str:
-    """A key figure as the report states it, qualifier in its Chinese place."""
+def figure_value(qualifier, value: float, unit: str) -> str:
+    """A key figure with its unit as the report states it, the qualifier in its Chinese place."""
+    amount = f"{number(value)}{unit}" if unit == "%" else f"{number(value)} {unit}"
     if is_missing(qualifier):
-        return number(value)
-    return f"{qualifier}{number(value)}" if qualifier in PREFIX_QUALIFIERS else f"{number(value)}{qualifier}"
+        return amount
+    return f"{qualifier} {amount}" if qualifier in PREFIX_QUALIFIERS else f"{amount}{qualifier}"

@@ -348,6 +348,70 @@ def _check_references(
                         )
 
 
+def row_ids(frame: pd.DataFrame, table: TableSchema) -> pd.Series:
+    """Each row's id as other tables name it: the primary key, fields joined by "/"."""
+    return frame[list(table.primary_key)].astype("string").fillna("").agg("/".join, axis=1)
+
+
+def _check_row_pointers(
+    tables: dict[str, pd.DataFrame],
+    schemas: dict[str, TableSchema],
+    issues: list[DataIssue],
+    warnings: list[DataIssue],
+) -> None:
+    """field_sources names a table, a row (or * for all) and a field; fact_ledger.shown_in names rows.
+    A table or field that does not exist is an error. A row that does not exist is a warning, and the
+    pointer is dropped: an edition may leave out a base the report described, and then the ledger counts
+    those facts as not shown. Pointers into a table that already has problems are not checked."""
+    troubled = {issue.file for issue in issues}
+    ids = {
+        name: set(row_ids(frame, schemas[name])) for name, frame in tables.items() if schemas[name].file not in troubled
+    }
+
+    def problem(name: str, position: int, column: str, message: str, found: list[DataIssue] = issues) -> None:
+        found.append(DataIssue(schemas[name].file, tables[name].attrs["lines"][position], column, message))
+
+    dangling = "；本版没有这一行，按未展示计 (row not in this edition: ignored)"
+
+    if "field_sources" in tables:
+        keep = []
+        for position, row in enumerate(tables["field_sources"].itertuples(index=False)):
+            keep.append(True)
+            if row.table not in schemas:
+                problem("field_sources", position, "table", f"没有名为 {row.table!r} 的数据表 (unknown table)")
+            elif row.table not in ids:
+                continue
+            elif row.field not in schemas[row.table].columns:
+                problem("field_sources", position, "field", f"{row.table} 没有字段 {row.field!r} (unknown field)")
+            elif row.row_id != "*" and row.row_id not in ids[row.table]:
+                keep[-1] = False
+                problem("field_sources", position, "row_id", f"{row.table} 没有行 {row.row_id!r}{dangling}", warnings)
+        tables["field_sources"] = _keep_rows(tables["field_sources"], keep)
+    if "fact_ledger" in tables:
+        kept = []
+        for position, value in enumerate(tables["fact_ledger"]["shown_in"]):
+            refs = [] if value is None or value is pd.NA else re.split(r"[;；]", value)
+            valid = []
+            for ref in filter(None, (r.strip() for r in refs)):
+                table, _, rid = ref.partition(":")
+                if table not in schemas:
+                    problem("fact_ledger", position, "shown_in", f"引用了不存在的数据表 {ref!r} (unknown table)")
+                elif table in ids and rid not in ids[table]:
+                    problem("fact_ledger", position, "shown_in", f"引用了本版没有的数据行 {ref!r}{dangling}", warnings)
+                    continue
+                valid.append(ref)
+            kept.append("；".join(valid) if valid else pd.NA)
+        tables["fact_ledger"]["shown_in"] = pd.array(kept, dtype="string")
+
+
+def _keep_rows(frame: pd.DataFrame, keep: list[bool]) -> pd.DataFrame:
+    """The rows marked True, with their CSV line numbers kept for later messages."""
+    lines = [line for line, ok in zip(frame.attrs["lines"], keep) if ok]
+    kept = frame[keep].reset_index(drop=True)
+    kept.attrs["lines"] = lines
+    return kept
+
+
 def _check_cycles(
     tables: dict[str, pd.DataFrame], schemas: dict[str, TableSchema], issues: list[DataIssue]
 ) -> dict[str, set]:
@@ -501,6 +565,7 @@ def load_dataset(data_dir: str | Path, schema_file: Path = SCHEMA_FILE) -> Datas
         _check_unique(table.file, frame, table, issues)
         tables[name] = frame
     _check_references(tables, schemas, issues)
+    _check_row_pointers(tables, schemas, issues, warnings)
     cyclic = _check_cycles(tables, schemas, issues)
     _check_taxonomy_tree(tables, schemas, issues, cyclic.get("taxonomy", set()))
     _check_not_after(tables, schemas, issues)

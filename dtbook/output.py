@@ -87,8 +87,11 @@ class Page:
         self._write_meta(name, caption=caption, note=f"来源：{source}。{self.stamp}")
         return self._directive("dt-table", csv_file.name, name)
 
-    def chart(self, chart: alt.TopLevelMixin, name: str, caption: str, alt_text: str, source: str) -> Markdown:
-        """A numbered figure: interactive in HTML, a sharp PNG in the PDF, PNG/SVG downloads."""
+    def chart(
+        self, chart: alt.TopLevelMixin, name: str, caption: str, alt_text: str, source: str, reading: str
+    ) -> Markdown:
+        """A numbered figure: interactive in HTML, a sharp PNG in the PDF, PNG/SVG downloads. alt_text says
+        what the chart draws; reading is its one-line takeaway, for the slide deck and the brief."""
         spec = chart.to_dict()
         (self.folder / f"{name}.vl.json").write_text(json.dumps(spec, ensure_ascii=False), encoding="utf-8")
         meta = {"Title": caption, "Source": source, "Edition": self.stamp, "Description": alt_text}
@@ -96,7 +99,9 @@ class Page:
         png = vlc.svg_to_png(svg, scale=PNG_SCALE)  # one rendering for both: the same pixels, a third less time
         (self.folder / f"{name}.png").write_bytes(_png_with_text(png, meta))
         (self.folder / f"{name}.svg").write_text(_svg_with_metadata(svg, meta), encoding="utf-8")
-        self._write_meta(name, caption=caption, alt=alt_text, note=f"来源：{source}。{self.stamp}")
+        self._write_meta(
+            name, caption=caption, alt=alt_text, note=f"来源：{source}。{self.stamp}", source=source, reading=reading
+        )
         return self._directive("dt-chart", name, name)
 
     def _write_meta(self, name: str, **texts: str) -> None:

@@ -11,6 +11,8 @@ NOTEBOOKS = PROJECT / "notebooks"
 TOC_FILE = PROJECT / "_toc.yml"
 CONFIG_FILE = PROJECT / "_config.yml"
 CITATION_FILE = PROJECT / "CITATION.cff"
+# The source report's text, in the shared folder beside the repository.
+REPORT_TEXT = PROJECT.parent / "shared" / "seed" / "000_19a10c5e00cb25f7.txt"
 
 EXTRA_DIR = "_extra"  # copied into the site root by Sphinx (html_extra_path)
 DOWNLOADS = "downloads"  # <site>/downloads/<page>/: every table's and chart's files

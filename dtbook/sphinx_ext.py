@@ -93,19 +93,20 @@ class TableDirective(SphinxDirective):
         table += group
         for width in _column_widths(header, body):
             group += nodes.colspec(colwidth=width)
-        numeric = _numeric_columns(header, body)
-        group += nodes.thead("", self._row(header, numeric))
-        group += nodes.tbody("", *[self._row(row, numeric) for row in body])
+        classes = {i: ["dt-num"] for i in _numeric_columns(header, body)}
+        classes.update({i: ["dt-prose"] for i in _prose_columns(header, body)})
+        group += nodes.thead("", self._row(header, classes))
+        group += nodes.tbody("", *[self._row(row, classes) for row in body])
         self.add_name(table)
         stem = site_path.rsplit(".", 1)[0]
         files = [stem + suffix for suffix in (".csv", ".xlsx") if (path.with_suffix(suffix)).exists()]
         return [table, *_note(meta), dt_downloads(files=files)]
 
     @staticmethod
-    def _row(cells: list[str], numeric: set[int]) -> nodes.row:
+    def _row(cells: list[str], classes: dict[int, list[str]]) -> nodes.row:
         row = nodes.row()
         for index, cell in enumerate(cells):
-            row += nodes.entry("", nodes.paragraph(cell, cell), classes=["dt-num"] if index in numeric else [])
+            row += nodes.entry("", nodes.paragraph(cell, cell), classes=classes.get(index, []))
         return row
 
 
@@ -122,17 +123,36 @@ def _numeric_columns(header: list[str], body: list[list[str]]) -> set[int]:
     return numeric
 
 
+SHORT_CELL = 14  # display width up to which a column is sized to its widest value
+
+
+PROSE_CELL = 40  # typical display width from which a column holds running text
+
+
+def _prose_columns(header: list[str], body: list[list[str]]) -> set[int]:
+    """Columns of running text (summaries, quotes): given more room in HTML than codes and labels."""
+    prose = set()
+    for index in range(len(header)):
+        cells = [_display_width(row[index]) for row in body if index < len(row)]
+        if cells and sum(cells) / len(cells) >= PROSE_CELL:
+            prose.add(index)
+    return prose
+
+
 def _display_width(text: str) -> int:
     return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
 
 
 def _column_widths(header: list[str], body: list[list[str]]) -> list[int]:
-    """Relative widths from the widest cell of each column (CJK counts double), so short columns stay
-    narrow and long text gets the room in the PDF."""
+    """Relative widths (CJK counts double): a column of short values is as wide as its widest value, so
+    codes and levels never wrap; a column of running text grows with its typical length, so a summary
+    gets more room than a source line."""
     widths = []
     for index, title in enumerate(header):
-        longest = max([0] + [_display_width(row[index]) for row in body if index < len(row)])
-        widths.append(max(_display_width(title), 4, min(longest, 24)) + 5)
+        cells = [_display_width(row[index]) for row in body if index < len(row)] or [0]
+        longest, mean = max(cells), sum(cells) / len(cells)
+        short = max(_display_width(title), 4, longest)
+        widths.append((short if longest <= SHORT_CELL else SHORT_CELL + min(mean, 180) / 3) + 3)
     return widths
 
 

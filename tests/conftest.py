@@ -4,7 +4,10 @@ text planted in it, so every output path is checked against markup, MyST, LaTeX 
 
 import csv
 import functools
+import html
+import re
 import shutil
+import subprocess
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -91,8 +94,18 @@ def plant_hostile_text(data: Path) -> None:
         "description",
         "含有标记的文字 " + HOSTILE_SCRIPT,
     )
-    hainan = data / "focus_industries.csv"
-    set_cell(hainan, line_of(hainan, "industry", "区块链"), "industry", HOSTILE_INDUSTRY)
+    industries = data / "focus_industries.csv"
+    line = line_of(industries, "industry", "区块链")
+    old_id = "/".join(cell(industries, line, c) for c in ("base_id", "industry"))
+    set_cell(industries, line, "industry", HOSTILE_INDUSTRY)
+    # the fact ledger names that row by its key: renamed with it, as an editor would
+    ledger = data / "fact_ledger.csv"
+    ledger.write_text(
+        ledger.read_text(encoding="utf-8").replace(
+            f"focus_industries:{old_id}", f"focus_industries:{old_id.split('/')[0]}/{HOSTILE_INDUSTRY}"
+        ),
+        encoding="utf-8",
+    )
     set_cell(data / "policies.csv", line_of(data / "policies.csv", "base_id", "zhongguancun"), "title", HOSTILE_POLICY)
     # a spreadsheet habit the loader accepts with a warning: the same number in full-width digits
     value = cell(data / "key_figures.csv", WARNED_LINE, "value")
@@ -115,6 +128,19 @@ def site(tmp_path_factory):
         "out": root / "out",
         "base": ds.base_ids()[0],
     }
+
+
+def visible_text(markup: str) -> str:
+    """A page's text as a reader sees it: no scripts, no tags, entities decoded, whitespace collapsed."""
+    markup = re.sub(r"<script.*?</script>", " ", markup, flags=re.S)
+    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", markup)))
+
+
+@pytest.fixture(scope="session")
+def pdf_text(site):
+    """The shared build's PDF as text (pdftotext -raw: content order, so table cells stay whole)."""
+    pdf = site["dir"] / "pdf" / "book.pdf"
+    return subprocess.run(["pdftotext", "-raw", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
 
 
 # ---------------------------------------------------------------- the browser (tests/browsing.py)

@@ -95,6 +95,39 @@ def test_duplicate_id_points_to_both_lines(data_copy):
     assert "duplicate" in issue.message and "第 2 行" in issue.message
 
 
+@pytest.mark.parametrize(
+    ("column", "value", "says"), [("table", "basez", "unknown table"), ("field", "citty", "unknown field")]
+)
+def test_field_source_naming_no_table_or_field_is_an_error(data_copy, column, value, says):
+    set_cell(data_copy / "field_sources.csv", 2, column, value)
+    issue = only_issue(data_copy)
+    assert (issue.file, issue.row, issue.column) == ("field_sources.csv", 2, column)
+    assert says in issue.message and value in issue.message
+
+
+def test_pointers_to_rows_this_edition_lacks_are_warned_and_dropped(data_copy):
+    """An edition may leave out a base the report described: its notes and ledger pointers go, with a warning."""
+    set_cell(data_copy / "field_sources.csv", 2, "row_id", "atlantis")
+    table = cell(data_copy / "field_sources.csv", 2, "table")
+    set_cell(data_copy / "fact_ledger.csv", 2, "shown_in", "measures:atlantis-m01；bases:tianjin")
+    fact = cell(data_copy / "fact_ledger.csv", 2, "fact_id")
+    ds = load_dataset(data_copy)
+    warned = {(w.file, w.row, w.column): w.message for w in ds.warnings}
+    assert (
+        "atlantis" in warned[("field_sources.csv", 2, "row_id")] and table in warned[("field_sources.csv", 2, "row_id")]
+    )
+    assert "measures:atlantis-m01" in warned[("fact_ledger.csv", 2, "shown_in")]
+    assert "atlantis" not in set(ds.field_sources["row_id"])
+    assert ds.fact_ledger.set_index("fact_id").at[fact, "shown_in"] == "bases:tianjin"
+
+
+def test_fact_shown_in_a_table_that_does_not_exist_is_an_error(data_copy):
+    set_cell(data_copy / "fact_ledger.csv", 3, "shown_in", "measurez:tianjin-m01")
+    issue = only_issue(data_copy)
+    assert (issue.file, issue.row, issue.column) == ("fact_ledger.csv", 3, "shown_in")
+    assert "measurez" in issue.message and "unknown table" in issue.message
+
+
 def test_unknown_base_reference(data_copy):
     set_cell(data_copy / "key_figures.csv", 2, "base_id", "atlantis")
     issue = only_issue(data_copy)

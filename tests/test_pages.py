@@ -7,7 +7,7 @@ import pytest
 
 from dtbook.output import _png_with_text, md
 from dtbook.pages.taxonomy import taxonomy_layout
-from dtbook.sphinx_ext import _column_widths, latex_escape
+from dtbook.sphinx_ext import _column_widths, _prose_columns, latex_escape
 
 pytestmark = pytest.mark.unit
 
@@ -36,9 +36,11 @@ def test_icicle_layout_spans_leaves():
     assert layout.loc["T1.1.2", "path"] == "甲 › 甲一 › 甲一二"
 
 
-def test_column_widths_count_cjk_double_and_cap_long_text():
-    widths = _column_widths(["年份", "说明"], [["2024", "很长的说明" * 10], ["2020", "短"]])
-    assert widths == [4 + 5, 24 + 5]  # header 年份 is 4 wide; long text capped at 24
+def test_column_widths_fit_short_values_and_grow_with_typical_text():
+    widths = _column_widths(["年份", "编号", "说明"], [["2024", "T1.2.1.1.1", "很长的说明" * 10], ["2020", "T1", "短"]])
+    # 年份: its header is 4 wide (CJK counts double); 编号: the widest code, 10; 说明: 14 + mean (100 + 2) / 2 / 3
+    assert widths == [4 + 3, 10 + 3, 14 + 17 + 3]
+    assert _prose_columns(["年份", "编号", "说明"], [["2024", "T1", "很长的说明" * 10], ["2020", "T1", "短"]]) == {2}
 
 
 def test_latex_escape():

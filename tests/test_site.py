@@ -1,6 +1,5 @@
 """End to end: the published site and PDF of the shared build (tests/conftest.py), read as a reader gets them."""
 
-import html
 import json
 import re
 import subprocess
@@ -8,18 +7,13 @@ import zipfile
 
 import pandas as pd
 import pytest
-from conftest import HOSTILE_SCRIPT
+from conftest import HOSTILE_SCRIPT, visible_text
 
 pytestmark = pytest.mark.build
 
 
 def page(site, name: str) -> str:
     return (site["dir"] / "book" / f"{name}.html").read_text(encoding="utf-8")
-
-
-def visible_text(markup: str) -> str:
-    markup = re.sub(r"<script.*?</script>", " ", markup, flags=re.S)
-    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", markup)))
 
 
 def test_build_executed_every_page(site):
@@ -176,13 +170,6 @@ def test_site_links_the_pdf(site):
 
 
 # ---------------------------------------------------------------- the PDF edition
-
-
-@pytest.fixture(scope="module")
-def pdf_text(site):
-    pdf = site["dir"] / "pdf" / "book.pdf"
-    text = subprocess.run(["pdftotext", "-raw", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-    return text
 
 
 def squeeze(text: str) -> str:

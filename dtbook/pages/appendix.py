@@ -8,6 +8,7 @@ import pandas as pd
 
 from ..changelog import base_changes, fact_changes, indicator_changes
 from ..citation import publication_citation
+from ..fidelity import coverage, shown_refs
 from ..fmt import one_decimal, signed, whole
 from ..indicators import INDICATOR_FOLDER, INDICATOR_TITLES, Indicators
 from ..output import Markdown, Page, md
@@ -27,6 +28,73 @@ def errata_table(ds, page: Page) -> Markdown:
         }
     )
     return page.table(table, "tbl-errata", "报告中的错字、不一致与抽取问题", "本书编者核对报告全文")
+
+
+AUDITED_PARTS = ("s1", "s2", "s3")  # the report's content; part 四 is the authors' account of themselves
+COVERAGE_TARGET = 0.98
+
+
+def fact_coverage(ds, page: Page) -> Markdown:
+    """How much of the report the book shows, section by section, from the fact ledger."""
+    cov = coverage(ds.fact_ledger, ds.report_sections)
+    part = cov["section_id"].str.split(".").str[0]
+    audited = cov[part.isin(AUDITED_PARTS)]
+    total = pd.DataFrame(
+        [{"section_id": "", "number": "一至三", "title": "合计", **audited[["facts", "shown"]].sum().to_dict()}]
+    )
+    total["share"] = total["shown"] / total["facts"]
+    rows = pd.concat([cov, total], ignore_index=True)
+    table = pd.DataFrame(
+        {
+            "章节": rows["number"],
+            "标题": rows["title"],
+            "事实数": rows["facts"].astype(int),
+            "已展示": rows["shown"].astype(int),
+            "覆盖率": rows["share"].map(lambda v: f"{v:.1%}"),
+        }
+    )
+    share = total["share"].iloc[0]
+    verdict = "达到" if share >= COVERAGE_TARGET else "未达到"
+    return page.table(table, "tbl-fact-coverage", "报告各节事实的展示情况", "本书编者逐段核对报告") + Markdown(
+        f"第一至三部分共 {int(total['facts'].iloc[0])} 项事实，本书展示了 {int(total['shown'].iloc[0])} 项"
+        f"（{share:.1%}），{verdict}本书 {COVERAGE_TARGET:.0%} 的目标。第四部分是作者对自身的介绍，"
+        "本书只作署名与关联说明（见各基地档案的“与报告作者的关联”和“关于原报告”），其覆盖率单列。"
+    )
+
+
+def unshown_facts(ds, page: Page) -> Markdown:
+    """The facts the book leaves out, each with its reason."""
+    ledger = ds.fact_ledger
+    left = ledger[~ledger["shown_in"].map(lambda v: bool(shown_refs(v)))]
+    if left.empty:
+        return Markdown("清单中的每一项事实都在某个页面上展示。")
+    numbers = dict(zip(ds.report_sections["section_id"], ds.report_sections["number"]))
+    table = pd.DataFrame(
+        {
+            "编号": left["fact_id"],
+            "出处": [f"报告{numbers[s]} {loc}" for s, loc in zip(left["section_id"], left["source_locator"])],
+            "事实": left["fact"],
+            "未展示的理由": left["note"],
+        }
+    )
+    return page.table(table, "tbl-unshown-facts", "未在本书展示的报告事实", "本书编者逐段核对报告")
+
+
+def field_source_table(ds, page: Page) -> Markdown:
+    """Every value that does not come from the report as written: where it comes from instead."""
+    titles = {name: schema.title for name, schema in ds.schemas.items()}
+    frame = ds.field_sources
+    table = pd.DataFrame(
+        {
+            "数据表": frame["table"].map(titles),
+            "行": frame["row_id"].replace("*", "全部行"),
+            "字段": [ds.schemas[t].field(f).description or f for t, f in zip(frame["table"], frame["field"])],
+            "性质": frame["basis"],
+            "报告的写法": frame["note"],
+            "依据": frame["source"],
+        }
+    )
+    return page.table(table, "tbl-field-sources", "不是报告原文的数据字段", "本书编者")
 
 
 def data_warnings(warnings: list[str]) -> Markdown:

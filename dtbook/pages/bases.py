@@ -10,26 +10,62 @@ from ..fmt import SILENT, figure_value, is_missing, one_decimal, or_silent, scor
 from ..indicators import Indicators
 from ..labels import CompositeStatus, EvidenceStatus, RecommendationKind
 from ..output import Markdown, Page, md
-from .common import CAVEAT, PAGE_DOCS, base_name, doc_link, element_names, element_order, locate, ref_link, with_source
+from .common import (
+    CAVEAT,
+    PAGE_DOCS,
+    base_name,
+    doc_link,
+    element_names,
+    element_order,
+    field_source_lines,
+    field_source_notes,
+    field_sources,
+    locate,
+    mark_fields,
+    marked,
+    ref_link,
+    with_source,
+)
 from .indicators import band, scenario_note, tier_label
-from .overview import policy_table
+from .overview import FIGURE_COLUMNS, policy_table
+
+BASE_FIELDS = {
+    "short_name": "简称",
+    "name_en": "英文名称",
+    "province": "省份",
+    "city": "城市",
+    "region": "地区",
+    "positioning": "定位",
+}
+MEASURE_COLUMNS = {"title": "名称", "status": "状态", "description": "内容"}
+INDUSTRY_COLUMNS = {"industry": "重点产业", "taxonomy_ids": "对应表1分类"}
 
 
 def base_facts(ds, base_id: str) -> Markdown:
-    row = ds.bases.set_index("base_id").loc[base_id]
-    positioning = "报告未给出定位" if is_missing(row["positioning"]) else md(row["positioning"])
+    own = ds.bases[ds.bases["base_id"] == base_id]
+    row = own.iloc[0]
+    basis = {n.field: n.basis for n in field_sources(ds, "bases", own).itertuples()}
+
+    def value(field: str) -> str:
+        text = md(or_silent(row[field]))
+        return marked(text, basis[field]) if field in basis else text
+
+    positioning = "报告未给出定位" if is_missing(row["positioning"]) else value("positioning")
     items = [
         ("官方名称", md(row["name"])),
-        ("简称", md(row["short_name"])),
-        ("英文名称", md(or_silent(row["name_en"]))),
-        ("所在地", f"{md(row['province'])} {md(row['city'])}（{md(row['region'])}）"),
+        ("简称", value("short_name")),
+        ("英文名称", value("name_en")),
+        ("所在地", f"{value('province')} {value('city')}（{value('region')}）"),
         ("认定", f"{md(row['batch'])}，{md(row['recognised'])}"),
         ("定位", positioning),
         ("概述", md(row["profile"])),
         ("出处", md(locate(ds, row["source_section"], row["source_locator"]))),
     ]
     errata = ds.errata[ds.errata["source_section"] == row["source_section"]]
-    lines = [f"{label}\n: {value}\n" for label, value in items]
+    lines = [f"{label}\n: {text}\n" for label, text in items]
+    notes = field_source_lines(ds, "bases", own, own["short_name"], BASE_FIELDS)
+    if notes:
+        lines.append("不是报告原文的项\n: " + "\n  ".join(f"- {note}" for note in notes) + "\n")
     if len(errata):
         lines.append(
             "勘误\n: "
@@ -66,6 +102,9 @@ def base_industries(ds, page: Page, base_id: str) -> Markdown:
             "出处": frame["出处"],
         }
     )
+    industries = ds.focus_industries[ds.focus_industries["base_id"] == base_id]
+    show = mark_fields(ds, "focus_industries", industries, show, INDUSTRY_COLUMNS)
+    notes = field_source_notes(ds, "focus_industries", industries, industries["industry"], INDUSTRY_COLUMNS)
     classes = sorted({_class_of(ds, n) for ids in frame["taxonomy_ids"] for n in ids})
     links = "、".join(ref_link(taxonomy.at[c, "name"], f"tax-{c.lower()}") for c in classes)
     out = page.table(
@@ -74,6 +113,7 @@ def base_industries(ds, page: Page, base_id: str) -> Markdown:
         f"{base_name(ds, base_id)}的重点产业及其在表1中的位置",
         "报告第二部分；映射为本书编码",
     )
+    out += notes
     return out + Markdown(f"涉及的表1一级分类：{links or '无'}。") if classes else out
 
 
@@ -103,24 +143,42 @@ def base_measures(ds, page: Page, base_id: str) -> Markdown:
             "出处": frame["出处"],
         }
     )
-    return page.table(show, f"tbl-{base_id}-measures", f"{base_name(ds, base_id)}的建设举措与平台", "报告第二部分")
+    measures = ds.measures[ds.measures["base_id"] == base_id]
+    show = mark_fields(ds, "measures", measures, show, MEASURE_COLUMNS)
+    notes = field_source_notes(ds, "measures", measures, measures["title"], MEASURE_COLUMNS)
+    caption = f"{base_name(ds, base_id)}的建设举措与平台"
+    return page.table(show, f"tbl-{base_id}-measures", caption, "报告第二部分") + notes
 
 
 def base_figures(ds, page: Page, base_id: str) -> Markdown:
-    frame = _base_table(ds, "key_figures", base_id)
+    figures = ds.key_figures[ds.key_figures["base_id"] == base_id]
+    frame = with_source(ds, figures)
     if frame.empty:
         return Markdown("报告未给出该基地的量化数据。")
     show = pd.DataFrame(
         {
             "指标": frame["metric"],
-            "数值": [figure_value(q, v) for q, v in zip(frame["qualifier"], frame["value"])],
-            "单位": frame["unit"],
+            "数值": [figure_value(q, v, u) for q, v, u in zip(frame["qualifier"], frame["value"], frame["unit"])],
             "年份": frame["year"].astype("string").fillna(SILENT),
             "原文": frame["quote"],
             "出处": frame["出处"],
         }
     )
-    return page.table(show, f"tbl-{base_id}-figures", f"{base_name(ds, base_id)}的关键数据", "报告第二部分")
+    show = mark_fields(ds, "key_figures", figures, show, FIGURE_COLUMNS)
+    notes = field_source_notes(ds, "key_figures", figures, figures["metric"], FIGURE_COLUMNS)
+    return page.table(show, f"tbl-{base_id}-figures", f"{base_name(ds, base_id)}的关键数据", "报告第二部分") + notes
+
+
+def base_scores_reading(ds, own: pd.DataFrame, base_id: str) -> str:
+    """How many elements have evidence, the strongest, and how many have none."""
+    name = ds.bases.set_index("base_id").at[base_id, "short_name"]
+    shown = own[own["level"] > 0]
+    if shown.empty:
+        return f"报告没有为{name}的任何要素给出证据。"
+    best = shown[shown["level"] == shown["level"].max()]["element_name"]
+    text = f"{name}在 {len(shown)} 个要素上有证据，证据最强（等级 {int(shown['level'].max())}）的是{'、'.join(best)}"
+    missing = len(own) - len(shown)
+    return text + (f"；{missing} 个要素没有证据。" if missing else "。")
 
 
 def base_scores(ds, page: Page, indicators: Indicators, base_id: str) -> Markdown:
@@ -136,6 +194,7 @@ def base_scores(ds, page: Page, indicators: Indicators, base_id: str) -> Markdow
         "条形图：每个要素一条，条长为本基地得分（最强证据的等级 × 100 / 3），红色竖线为全部基地均值；"
         "报告中没有证据的要素标“无证据”，综合指数中按零计。",
         "本书按编码规则从报告第二部分编码并计算",
+        base_scores_reading(ds, own, base_id),
     )
     table = pd.DataFrame(
         {

@@ -9,6 +9,7 @@ import pandas as pd
 
 from ..citation import source_report
 from ..indicators import Indicators
+from ..load import row_ids
 from ..output import Markdown, md
 
 BASE_DOC = "/book/bases/{}"
@@ -78,3 +79,62 @@ def element_order(ds, indicators: Indicators) -> list[str]:
 
 def named(ds, frame: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(base_name=frame["base_id"].map(short_names(ds)))
+
+
+def field_sources(ds, table: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """The field_sources notes that apply to the frame's rows: position (0-based row of frame), field,
+    basis, source, note; a row_id of * applies to every row."""
+    ids = row_ids(frame, ds.schemas[table]).tolist()
+    notes = ds.field_sources[ds.field_sources["table"] == table]
+    out = []
+    for note in notes.itertuples(index=False):
+        for position, rid in enumerate(ids):
+            if note.row_id in ("*", rid):
+                out.append({"position": position, **note._asdict()})
+    return pd.DataFrame(out, columns=["position", "table", "row_id", "field", "basis", "source", "note"])
+
+
+def marked(value: str, basis: str) -> str:
+    """A value that does not come from the report as written, with its basis beside it."""
+    return f"{value}〔{basis}〕"
+
+
+def mark_fields(ds, table: str, frame: pd.DataFrame, shown: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
+    """shown (one row per frame row) with each field that field_sources names marked: in its cell, or in
+    the column heading when the note is about every row (row_id *)."""
+    shown = shown.copy()
+    notes = field_sources(ds, table, frame)
+    notes = notes[notes["field"].isin(columns)]
+    for note in notes[notes["row_id"] != "*"].itertuples(index=False):
+        cell = shown.columns.get_loc(columns[note.field])
+        shown.iat[note.position, cell] = marked(shown.iat[note.position, cell], note.basis)
+    whole = notes[notes["row_id"] == "*"].drop_duplicates("field")
+    return shown.rename(columns={columns[n.field]: marked(columns[n.field], n.basis) for n in whole.itertuples()})
+
+
+def field_source_lines(ds, table: str, frame: pd.DataFrame, labels: pd.Series, columns: dict[str, str]) -> list[str]:
+    """One line per mark in a table: the basis, which row and column, what the report writes, the source."""
+    notes = field_sources(ds, table, frame)
+    notes = notes[notes["field"].isin(columns)]
+    lines, seen = [], set()
+    for note in notes.itertuples(index=False):
+        if (note.field, note.row_id) in seen:
+            continue
+        seen.add((note.field, note.row_id))
+        if len(frame) == 1:
+            subject = f"“{columns[note.field]}”"
+        elif note.row_id == "*":
+            subject = f"“{columns[note.field]}”一栏"
+        else:
+            subject = f"{labels.iloc[note.position]}的“{columns[note.field]}”"
+        lines.append(f"〔{md(note.basis)}〕{md(subject)}：{md(note.note)}依据：{md(note.source)}。")
+    return lines
+
+
+def field_source_notes(ds, table: str, frame: pd.DataFrame, labels: pd.Series, columns: dict[str, str]) -> Markdown:
+    """The notes behind a table's marks, as a list under it; nothing when no value is marked."""
+    lines = field_source_lines(ds, table, frame, labels, columns)
+    if not lines:
+        return Markdown("")
+    items = "\n".join(f"- {line}" for line in lines)
+    return Markdown(f"标有〔外部资料〕〔本书释读〕〔本书补充〕的值不是报告原文：\n\n{items}")

@@ -62,6 +62,16 @@ def tiers_headline(ds, page: Page, indicators: Indicators) -> Markdown:
     return Markdown(text) + page.table(table, "tbl-tiers", "各基地的梯队、中位排名与排名区间", "本书计算")
 
 
+def ranking_reading(frame: pd.DataFrame) -> str:
+    """Who leads, by tier and by the published composite."""
+    first = frame[frame["tier"] == frame["tier"].min()]["base_name"]
+    top = frame.sort_values("composite", ascending=False).iloc[0]
+    return (
+        f"{tier_label(frame['tier'].min())}为{'、'.join(first)}；公布情景下综合指数最高的是"
+        f"{top['base_name']}（{top['composite']:.1f}）。"
+    )
+
+
 def ranking(ds, page: Page, indicators: Indicators) -> Markdown:
     frame = named(ds, indicators.ranking).assign(
         status_label=lambda f: f["status"].map(CompositeStatus.label_of), tier_label=lambda f: f["tier"].map(tier_label)
@@ -76,7 +86,16 @@ def ranking(ds, page: Page, indicators: Indicators) -> Markdown:
         f"右：横线为 {indicators.settings.uncertainty_draws} 个情景中排名的 5%—95% 区间，圆点为中位排名，"
         "颜色表示梯队；基地按中位排名排列。",
         "本书计算",
+        ranking_reading(frame),
     )
+
+
+def pairwise_reading(frame: pd.DataFrame, order: pd.DataFrame) -> str:
+    """How sure the order of the first two bases is."""
+    first, second = order["base_id"].iloc[0], order["base_id"].iloc[1]
+    share = frame.set_index(["base_id", "other_id"]).at[(first, second), "p_above"]
+    names = dict(zip(order["base_id"], order["base_name"]))
+    return f"中位排名前两位的{names[first]}与{names[second]}：前者在 {share:.0%} 的情景中排在后者之前。"
 
 
 def pairwise(ds, page: Page, indicators: Indicators) -> Markdown:
@@ -108,12 +127,23 @@ def pairwise(ds, page: Page, indicators: Indicators) -> Markdown:
         f"矩阵图：第 i 行第 j 列的数字是行基地在{scenario_note(indicators)}的情景中排在列基地之前的百分比；"
         "颜色越深占比越高，行与列都按中位排名排列。",
         "本书计算",
+        pairwise_reading(frame, order),
     )
     wide = frame.pivot(index="base_name", columns="other_name", values="p_above").reindex(
         index=order["base_name"], columns=order["base_name"]
     )
     table = wide.map(lambda v: "" if pd.isna(v) else f"{v:.0%}").reset_index().rename(columns={"base_name": "基地"})
     return chart + page.table(table, "tbl-pairwise", "行基地排在列基地之前的情景占比", "本书计算")
+
+
+def heatmap_reading(scores: pd.DataFrame) -> str:
+    """How many cells lack evidence; the element most and the one least often evidenced."""
+    present = scores.assign(has=scores["level"] > 0).groupby("element_name", sort=False)["has"].sum()
+    empty = int((scores["level"] == 0).sum())
+    return (
+        f"{len(scores)} 个基地—要素组合中 {empty} 个没有证据；有证据的基地最多的要素是{present.idxmax()}"
+        f"（{int(present.max())} 个），最少的是{present.idxmin()}（{int(present.min())} 个）。"
+    )
 
 
 def score_heatmap(ds, page: Page, indicators: Indicators) -> Markdown:
@@ -126,6 +156,16 @@ def score_heatmap(ds, page: Page, indicators: Indicators) -> Markdown:
         "热力图：行是基地，列是九个要素，格中数字为报告为该要素给出的最强证据的等级（1 方向性表述、2 具体举措、"
         "3 量化成果或国家级认定），蓝色越深等级越高；灰格标“无证据”，表示报告中没有内容计入该要素，综合指数中按零计。",
         "本书按编码规则从报告第二部分编码并计算",
+        heatmap_reading(scores),
+    )
+
+
+def items_reading(scores: pd.DataFrame) -> str:
+    """The bases the report writes most and least about, in evidence items."""
+    items = scores.groupby("base_name", sort=False)["items"].sum()
+    return (
+        f"报告对{items.idxmax()}着墨最多（{int(items.max())} 条证据），"
+        f"对{items.idxmin()}最少（{int(items.min())} 条）。"
     )
 
 
@@ -140,6 +180,7 @@ def report_coverage(ds, page: Page, indicators: Indicators) -> Markdown:
         "热力图：行是基地，列是九个要素，格中数字为报告中计入该要素的证据条数，绿色越深条数越多；空白格为零条。"
         "条数反映报告写了多少，不进入综合指数。",
         "本书按编码规则从报告第二部分编码",
+        items_reading(scores),
     )
     ranking = indicators.ranking
     r_items = ranking["composite"].corr(ranking["items"])
@@ -151,6 +192,15 @@ def report_coverage(ds, page: Page, indicators: Indicators) -> Markdown:
         "各要素的证据条数见上图，条数少的基地排名区间更宽。"
     )
     return chart + Markdown(text)
+
+
+def coverage_reading(frame: pd.DataFrame) -> str:
+    """The class the bases' focus industries reach most and least, on average."""
+    mean = frame.groupby("class_name", sort=False)["coverage"].mean()
+    return (
+        f"各基地重点产业平均覆盖最广的一级分类是{mean.idxmax()}（{mean.max():.0%} 的二级分类），"
+        f"最窄的是{mean.idxmin()}（{mean.min():.0%}）。"
+    )
 
 
 def coverage(ds, page: Page, indicators: Indicators) -> Markdown:
@@ -165,6 +215,7 @@ def coverage(ds, page: Page, indicators: Indicators) -> Markdown:
         "热力图：行是基地，列是表1的五个一级分类，格中数字为该门类下被基地重点产业覆盖的二级分类所占百分比。"
         "覆盖度描述产业的广度，不进入综合指数。",
         "报告第二部分与表1，映射为本书编码",
+        coverage_reading(frame),
     )
     table = pd.DataFrame(
         {

@@ -6,9 +6,9 @@ import pandas as pd
 
 from .. import charts
 from ..citation import bib_key
-from ..fmt import SILENT, figure_value
+from ..fmt import SILENT, figure_value, is_missing
 from ..output import Markdown, Page, md
-from .common import BASE_DOC, doc_link, short_names, with_source
+from .common import BASE_DOC, doc_link, field_source_notes, mark_fields, short_names, with_source
 
 MIN_COMPARABLE_BASES = 3
 
@@ -31,7 +31,10 @@ def overview_table(ds, page: Page) -> Markdown:
             "关键数据": bases["base_id"].map(count("key_figures")).fillna(0).astype(int).to_numpy(),
         }
     )
-    return page.table(frame, "tbl-bases", f"{len(frame)} 个国家数字服务出口基地一览", "报告第二部分")
+    columns = {"city": "城市", "province": "省份"}
+    frame = mark_fields(ds, "bases", bases, frame, columns)
+    notes = field_source_notes(ds, "bases", bases, bases["short_name"], columns)
+    return page.table(frame, "tbl-bases", f"{len(frame)} 个国家数字服务出口基地一览", "报告第二部分") + notes
 
 
 def overview_links(ds) -> Markdown:
@@ -42,6 +45,13 @@ def overview_links(ds) -> Markdown:
     return Markdown(f"各基地详情：{links}")
 
 
+def location_reading(ds) -> str:
+    """How many cities, and how the bases fall by region (the book's grouping, marked on the overview)."""
+    regions = ds.bases["region"].value_counts()
+    spread = "、".join(f"{region} {count} 个" for region, count in regions.items())
+    return f"{len(ds.bases)} 个基地分布在 {ds.bases['city'].nunique()} 个城市；按本书的地区划分：{spread}。"
+
+
 def location(ds, page: Page, label: str = "fig-locations") -> Markdown:
     """The bases on a schematic of city coordinates; the front page shows it too, under its own label."""
     return page.chart(
@@ -50,6 +60,17 @@ def location(ds, page: Page, label: str = "fig-locations") -> Markdown:
         "各基地所在城市（示意，按城市中心坐标）",
         "散点图：横轴为东经、纵轴为北纬，每个点是一个基地所在的城市，旁注基地简称；仅示意相对位置，不是地图，不含任何边界线。",
         "城市坐标取自 apache/echarts 与 pyecharts 的城市中心点，见数据表 base_locations",
+        location_reading(ds),
+    )
+
+
+def timeline_reading(dated: pd.DataFrame) -> str:
+    """The span of the dated policies and their busiest year."""
+    years = dated["date"].astype(str).str[:4].astype(int)
+    busiest = years.value_counts().sort_index().idxmax()
+    return (
+        f"报告提及的有日期的政策文件发布于 {years.min()}—{years.max()} 年，{busiest} 年最多"
+        f"（{int((years == busiest).sum())} 份）。"
     )
 
 
@@ -61,30 +82,55 @@ def policy_timeline(ds, page: Page) -> Markdown:
         f"报告提及的有日期的政策文件（{len(dated)} 份）",
         "时间线：每个点是一份政策文件，横轴为发布时间，纵轴为所属基地或国家层面，颜色和形状表示发文层级。",
         "报告第一至三部分",
+        timeline_reading(dated),
     )
     return chart + policy_table(ds, page, ds.policies, "tbl-policies", "报告提及的全部政策文件")
 
 
+FIGURE_COLUMNS = {"value": "数值", "qualifier": "数值", "unit": "数值", "year": "年份"}
+POLICY_COLUMNS = {"title": "文件", "issuer": "发文机关", "date": "时间", "level": "层级", "relation": "关系"}
+
+
 def policy_table(ds, page: Page, policies: pd.DataFrame, name: str, caption: str) -> Markdown:
+    """Policies with what the report says of each (summary), the document number under the title."""
     names = short_names(ds)
     frame = with_source(ds, policies)
-    frame = pd.DataFrame(
+    titles = [t if is_missing(n) else f"{t}（{n}）" for t, n in zip(frame["title"], frame["doc_number"])]
+    fields = pd.DataFrame(
         {
-            "文件": frame["title"],
-            "主体": frame["base_id"].map(names).fillna("国家层面"),
-            "发文机关": frame["issuer"].fillna(SILENT),
-            "时间": frame["date"].fillna(SILENT),
-            "文号": frame["doc_number"].fillna(""),
+            "文件": titles,
+            "发文机关": frame["issuer"].fillna("发文机关未载明"),
+            "时间": frame["date"].fillna("时间未载明"),
             "层级": frame["level"],
             "关系": frame["relation"],
-            "出处": frame["出处"],
+        }
+    )
+    fields = mark_fields(ds, "policies", policies, fields.reset_index(drop=True), POLICY_COLUMNS)
+    shown = pd.DataFrame(
+        {
+            "文件": fields["文件"],
+            "主体": frame["base_id"].map(names).fillna("国家层面").to_numpy(),
+            "发文与时间": (fields["发文机关"] + "，" + fields["时间"]).to_numpy(),
+            "层级·关系": (fields["层级"] + "·" + fields["关系"]).to_numpy(),
+            "报告所述要点": frame["summary"].fillna(SILENT).to_numpy(),
+            "出处": frame["出处"].to_numpy(),
         }
     )
     if policies["base_id"].nunique(dropna=False) == 1:
-        frame = frame.drop(columns="主体")
+        shown = shown.drop(columns="主体")
     keys = ",".join(dict.fromkeys(bib_key(row) for row in policies.itertuples()))
-    legend = ds.schemas["policies"].field("relation").description
-    return page.table(frame, name, caption, "报告") + Markdown(f"关系一栏：{md(legend)}。参考文献：{{cite:p}}`{keys}`")
+    legend = "层级·关系一栏的关系：" + ds.schemas["policies"].field("relation").description
+    notes = field_source_notes(ds, "policies", policies, policies["title"], POLICY_COLUMNS)
+    return page.table(shown, name, caption, "报告") + Markdown(f"{md(legend)}。参考文献：{{cite:p}}`{keys}`") + notes
+
+
+def coverage_reading(counts: pd.DataFrame) -> str:
+    """The bases with the most and the fewest entries in the report."""
+    total = counts.set_index("基地").sum(axis=1)
+    return (
+        f"报告对{total.idxmax()}着墨最多（政策、举措、数据与产业共 {int(total.max())} 条），"
+        f"对{total.idxmin()}最少（{int(total.min())} 条）。"
+    )
 
 
 def coverage_of_report(ds, page: Page) -> Markdown:
@@ -104,7 +150,15 @@ def coverage_of_report(ds, page: Page) -> Markdown:
         "堆叠条形图：每个基地在报告中被提及的政策、举措与平台、关键数据和重点产业的条数；"
         "条目少说明报告着墨少，不等于基地弱。",
         "报告第二部分",
+        coverage_reading(counts),
     )
+
+
+def industries_reading(frame: pd.DataFrame) -> str:
+    """The industries the most bases share."""
+    counts = frame.groupby("产业")["基地"].nunique()
+    top = counts[counts == counts.max()].index.tolist()
+    return f"被最多基地列为重点的产业是{'、'.join(top)}（{int(counts.max())} 个基地）；共 {len(counts)} 个不同的产业。"
 
 
 def industry_matrix(ds, page: Page) -> Markdown:
@@ -122,7 +176,17 @@ def industry_matrix(ds, page: Page) -> Markdown:
         "各基地的重点产业",
         "矩阵图：行是基地，列是产业，方块表示报告把该产业列为该基地的重点；列按提及的基地数从多到少排列。",
         "报告第二部分",
+        industries_reading(frame),
     )
+
+
+def comparable_reading(frame: pd.DataFrame) -> str:
+    """For each comparable metric, the base reporting the largest value."""
+    parts = []
+    for (metric, unit), group in frame.groupby(["metric", "unit"], sort=False):
+        top = group.loc[group["value"].idxmax()]
+        parts.append(f"{metric}最高的是{top['基地']}（{figure_value(top['qualifier'], top['value'], unit)}）")
+    return "；".join(parts) + "。"
 
 
 def comparable_figures(ds, page: Page) -> Markdown:
@@ -142,6 +206,7 @@ def comparable_figures(ds, page: Page) -> Markdown:
             "报告中可比的关键数据（同一指标、同一单位）",
             f"分面条形图：每个小图是一项至少 {MIN_COMPARABLE_BASES} 个基地以同一单位报告的指标，条形为各基地的数值。",
             "报告第二部分",
+            comparable_reading(frame),
         )
     else:
         out += Markdown(
@@ -149,15 +214,17 @@ def comparable_figures(ds, page: Page) -> Markdown:
             "横向比较没有意义，因此不作比较图，只列出全部数据。"
         )
     table = with_source(ds, figures)
-    table = pd.DataFrame(
+    shown = pd.DataFrame(
         {
             "基地": table["base_id"].map(names),
             "指标": table["metric"],
-            "数值": [figure_value(q, v) for q, v in zip(table["qualifier"], table["value"])],
-            "单位": table["unit"],
+            "数值": [figure_value(q, v, u) for q, v, u in zip(table["qualifier"], table["value"], table["unit"])],
             "年份": table["year"].astype("string").fillna(SILENT),
             "原文": table["quote"],
             "出处": table["出处"],
         }
     )
-    return out + page.table(table, "tbl-key-figures", "报告给出的各基地关键数据", "报告第二部分")
+    shown = mark_fields(ds, "key_figures", figures, shown, FIGURE_COLUMNS)
+    labels = table["base_id"].map(names) + table["metric"]
+    notes = field_source_notes(ds, "key_figures", figures, labels, FIGURE_COLUMNS)
+    return out + page.table(shown, "tbl-key-figures", "报告给出的各基地关键数据", "报告第二部分") + notes

@@ -64,6 +64,15 @@ def taxonomy_layout(taxonomy: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+def taxonomy_reading(layout: pd.DataFrame) -> str:
+    """The size of Table 1 and its largest top-level class, in end nodes."""
+    roots = layout[layout["level"] == 1].set_index("name")["leaves"]
+    return (
+        f"表1 共 {len(layout)} 个分类节点、{int(roots.sum())} 个末级分类；末级分类最多的一级分类是"
+        f"{roots.idxmax()}（{int(roots.max())} 个）。"
+    )
+
+
 def taxonomy_chart(ds, page: Page) -> Markdown:
     layout = taxonomy_layout(ds.taxonomy)
     return page.chart(
@@ -73,6 +82,7 @@ def taxonomy_chart(ds, page: Page) -> Markdown:
         f"冰柱图：自上而下为一至五级分类，每个方块的宽度与其下末级分类的数量成正比；共 {len(ds.taxonomy)} 个分类节点。"
         "网页版中悬停可看到完整的分类路径；窄小的方块不标名称，全部节点见下表。",
         "报告第三部分（一）表1，本书重建层级",
+        taxonomy_reading(layout),
     )
 
 
