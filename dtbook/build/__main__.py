@@ -15,9 +15,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m dtbook.build", description=DOC, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--data", type=Path, default=PROJECT / "data", help="data folder (default: data/)")
+    parser.add_argument(
+        "--data", type=Path, default=PROJECT / "data", help="data folder or .xlsx workbook (default: data/)"
+    )
     parser.add_argument("--out", type=Path, default=PROJECT / "_build", help="output folder (default: _build/)")
-    parser.add_argument("--previous", type=Path, default=None, help="previous edition's data folder, for the changelog")
+    parser.add_argument(
+        "--previous", type=Path, default=None, help="previous edition's data folder or workbook, for the changelog"
+    )
     parser.add_argument("--no-pdf", action="store_true", help="build the HTML site only")
     parser.add_argument(
         "--workers", type=int, default=None, help="notebooks run at once (default: the machine's cores)"
