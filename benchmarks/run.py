@@ -177,6 +177,19 @@ def page_weight(site: Path):
         return f"page_weight.measure failed: {type(err).__name__}: {err}"
 
 
+def simulator_figures() -> dict | None:
+    """The simulator's code weight and recomputation times, printed (benchmarks/simulator.py)."""
+    try:
+        import simulator as module
+
+        figures = module.measure()
+        module.print_figures(figures)
+        return figures
+    except Exception as err:  # keep the build figures
+        print(f"  simulator.measure failed: {type(err).__name__}: {err}")
+        return None
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="skip the 100-base and PDF builds")
@@ -344,6 +357,10 @@ def run(scratch: Path, quick: bool, weights_too: bool = True) -> dict:
     else:
         weight_rows, printer = weights
         printer(weight_rows) if weight_rows else print("  (no rows)")
+    print("\nindicator simulator (benchmarks/simulator.py):")
+    simulator = simulator_figures() if weights_too else None
+    if not weights_too:
+        print("  skipped (--no-page-weight: no headless browser)")
     if changed_meanwhile:
         print(f"\nWARNING: project files ({', '.join(PROJECT_INPUTS)}) changed during the run: figures are unreliable")
     return {
@@ -355,6 +372,7 @@ def run(scratch: Path, quick: bool, weights_too: bool = True) -> dict:
         "ratio_total_html": ratio,
         "per_base_30": per_base_30,
         "per_base_100": per_base_100,
+        "simulator": simulator,
     }
 
 

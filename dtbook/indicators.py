@@ -629,13 +629,21 @@ def write_indicators(ind: Indicators, folder: Path) -> list[Path]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """python -m dtbook.indicators --data DIR [--format csv|json]: print every indicator table."""
+    """python -m dtbook.indicators --data DIR [--format csv|json] [--scenario FILE]: print every indicator table,
+    or the results of a scenario exported by the simulator (dtbook.scenarios)."""
     from .load import load_dataset
 
     parser = argparse.ArgumentParser(prog="python -m dtbook.indicators", description=main.__doc__)
     parser.add_argument("--data", type=Path, default=Path("data"), help="data folder (default: data)")
     parser.add_argument("--format", choices=["csv", "json"], default="csv")
+    parser.add_argument(
+        "--scenario", type=Path, help="a scenario exported by the simulator (JSON): print its results instead"
+    )
     args = parser.parse_args(argv)
+    if args.scenario is not None:
+        from .scenarios import scenario_command  # imports this module: not at the top
+
+        return scenario_command(args.data, args.scenario, args.format)
     try:
         ind = compute_indicators(load_dataset(args.data))
     except DataValidationError as err:
