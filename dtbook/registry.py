@@ -18,6 +18,7 @@ BASE_GLOB = "book/bases/*"
 REGISTRY_KEYS = {"inputs", "each", "notebook"}
 INPUT_KEYS = {"reads", "own_rows", "indicators", "previous", "warnings"}
 ALWAYS_READ = ("edition", "report_sections")  # every page prints the edition and cites report sections
+BRIEFS_KEY = "briefs"  # the kit's per-base briefs (dtbook.kit): run like base pages, not pages of the book
 
 
 class RegistryError(ValueError):
@@ -114,6 +115,22 @@ def page_specs(base_rows: list[tuple[str, str]], tables: list[str], toc: dict | 
     return specs
 
 
+def brief_specs(base_rows: list[tuple[str, str]], tables: list[str], toc: dict | None = None) -> list[PageSpec]:
+    """The kit's briefs (the `briefs` entry of _toc.yml): one run of its notebook per base, in publication order,
+    with the inputs it declares; none if the toc declares no briefs."""
+    toc = toc or read_toc()
+    entry = toc.get(BRIEFS_KEY)
+    if entry is None:
+        return []
+    if entry.get("each") != "base":
+        raise RegistryError(f"_toc.yml, {BRIEFS_KEY}: briefs must be declared with each: base")
+    notebook, inputs = _notebook(entry["notebook"], BRIEFS_KEY), _inputs(entry.get("inputs"), BRIEFS_KEY, tables)
+    return [
+        PageSpec(f"{BRIEFS_KEY}/{base_id}", notebook, inputs, (("base_id", base_id),), title=name)
+        for base_id, name in base_rows
+    ]
+
+
 def jupyter_book_toc(base_ids: list[str], toc: dict | None = None) -> dict:
     """The toc as Jupyter Book wants it: base pages listed in data order, registry keys removed."""
     toc = toc or read_toc()
@@ -133,4 +150,5 @@ def jupyter_book_toc(base_ids: list[str], toc: dict | None = None) -> dict:
 
     cleaned = clean(toc)
     cleaned.pop("root_inputs", None)
+    cleaned.pop(BRIEFS_KEY, None)
     return cleaned

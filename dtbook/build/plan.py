@@ -14,7 +14,7 @@ from ..indicators import Indicators
 from ..inputs import PageInputs, page_inputs
 from ..load import Dataset
 from ..paths import CITATION_FILE, PACKAGE
-from ..registry import PageSpec, page_specs
+from ..registry import PageSpec, brief_specs, page_specs
 
 CODE_SUFFIXES = {".py", ".js", ".css", ".yaml"}
 
@@ -57,6 +57,18 @@ def plan(ds: Dataset, indicators: Indicators, previous: tuple[Dataset, Indicator
     """Every page of the book in reading order, with its inputs and key."""
     bases = ds.bases.sort_values("order")
     specs = page_specs(list(zip(bases["base_id"], bases["name"])), list(ds.schemas))
+    return _jobs(specs, ds, indicators, previous)
+
+
+def plan_briefs(ds: Dataset, indicators: Indicators) -> list[Job]:
+    """The kit's briefs (dtbook.kit): one run per base of the `briefs` entry's notebook, keyed like a page."""
+    bases = ds.bases.sort_values("order")
+    return _jobs(brief_specs(list(zip(bases["base_id"], bases["name"])), list(ds.schemas)), ds, indicators, None)
+
+
+def _jobs(
+    specs: list[PageSpec], ds: Dataset, indicators: Indicators, previous: tuple[Dataset, Indicators] | None
+) -> list[Job]:
     code = code_digest()
     jobs = []
     for spec in specs:

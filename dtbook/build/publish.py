@@ -14,6 +14,7 @@ from html import escape
 from pathlib import Path
 
 from ..files import remove
+from ..kit import KIT_DIR, fill_sizes
 from ..paths import DATA_PACKAGE, DOWNLOADS, EXTRA_DIR, PDF_NAME
 from ..sphinx_ext import STAMP_PLACEHOLDER
 
@@ -70,8 +71,9 @@ def _escape_search_titles(site: Path) -> None:
     path.write_text(INDEX_PREFIX + json.dumps(index, sort_keys=True) + INDEX_SUFFIX, encoding="utf-8")
 
 
-def publish(stage: Path, out: Path, pdf: Path | None, info: dict, stamp: str) -> Path:
-    """Copy the rendered site into a new release, then point `site` at it; old releases are removed."""
+def publish(stage: Path, out: Path, pdf: Path | None, info: dict, stamp: str, kit: Path | None = None) -> Path:
+    """Copy the rendered site (and the PDF and the kit, when built) into a new release, then point `site` at it;
+    old releases are removed."""
     releases = out / RELEASES
     releases.mkdir(exist_ok=True)
     release = releases / f"{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}"
@@ -79,6 +81,9 @@ def publish(stage: Path, out: Path, pdf: Path | None, info: dict, stamp: str) ->
     if pdf is not None:
         (release / "pdf").mkdir()
         shutil.copyfile(pdf, release / "pdf" / PDF_NAME)
+    if kit is not None:  # briefs and deck (dtbook.kit), beside the PDF
+        shutil.copytree(kit, release / KIT_DIR)
+    fill_sizes(release)  # the cite page lists the kit's files with their sizes
     _stamp_pages(release, stamp)
     _escape_search_titles(release)
     (release / INFO).write_text(json.dumps(info, ensure_ascii=False, indent=2), encoding="utf-8")
