@@ -10,6 +10,7 @@ DATA ?= data
 OUT ?= _build
 PREVIOUS ?=
 WORKERS ?=
+WORKBOOK ?= edition.xlsx
 LINT_PATHS := dtbook tests benchmarks
 BUILD_ARGS = --data $(DATA) --out $(OUT) $(if $(PREVIOUS),--previous $(PREVIOUS)) $(if $(WORKERS),--workers $(WORKERS))
 
@@ -18,17 +19,22 @@ APT_BUILD := texlive-xetex texlive-lang-chinese texlive-latex-extra latexmk font
 	texlive-fonts-recommended tex-gyre poppler-utils
 HAVE_BUILD := command -v xelatex >/dev/null && command -v latexmk >/dev/null && command -v pdftotext >/dev/null \
 	&& fc-list | grep -q "Noto Serif CJK SC"
-# What the tests add: Chromium (browser tests, page weights) and npm (axe-core); nodejs npm only where npm is missing.
-APT_TEST := $(APT_BUILD) chromium
-HAVE_TEST := $(HAVE_BUILD) && command -v chromium >/dev/null && command -v npm >/dev/null
+# What the tests add: Chromium (browser tests, page weights) and npm (axe-core); nodejs npm only where npm is missing;
+# LibreOffice Calc (the workbook test saves an edition workbook with it).
+APT_TEST := $(APT_BUILD) chromium libreoffice-calc-nogui
+HAVE_TEST := $(HAVE_BUILD) && command -v chromium >/dev/null && command -v npm >/dev/null && command -v soffice >/dev/null
 
-.PHONY: book html test test-fast lint bench lock system-deps-build system-deps-test clean
+.PHONY: book html workbook test test-fast lint bench lock system-deps-build system-deps-test clean
 
 book: $(VENV)/.installed system-deps-build
 	$(PY) -m dtbook.build $(BUILD_ARGS)
 
 html: $(VENV)/.installed system-deps-build
 	$(PY) -m dtbook.build $(BUILD_ARGS) --no-pdf
+
+# The edition as one XLSX workbook to edit in Excel, WPS or LibreOffice; `make book DATA=$(WORKBOOK)` builds from it.
+workbook: $(VENV)/.installed
+	$(PY) -m dtbook.workbook export --data $(DATA) --out $(WORKBOOK)
 
 # Lint first (fails in seconds), then the whole suite: unit, end-to-end build, PDF, browser.
 test: lint $(VENV)/.installed system-deps-test tests/browser/node_modules/.installed

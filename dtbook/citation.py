@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 
 import pandas as pd
 import yaml
+from pybtex.richtext import Text
+from pybtex.style.formatting import BaseStyle
 
 from .fmt import is_missing
 from .paths import CITATION_FILE
@@ -25,6 +28,16 @@ def read_citation(path: Path = CITATION_FILE) -> dict:
 def _bib_escape(text: str) -> str:
     """Data text as BibTeX text: every character that BibTeX or LaTeX would read as markup, escaped."""
     return "".join(BIB_SPECIAL.get(ch, ch) for ch in " ".join(str(text).split()))
+
+
+BIB_UNESCAPE = re.compile("|".join(re.escape(v) for v in sorted(BIB_SPECIAL.values(), key=len, reverse=True)))
+
+
+def _bib_unescape(text: str) -> str:
+    """The data text back from a field _bib_escape wrote (its outer braces removed)."""
+    inverse = {escaped: ch for ch, escaped in BIB_SPECIAL.items()}
+    text = text[1:-1] if text.startswith("{") and text.endswith("}") else text
+    return BIB_UNESCAPE.sub(lambda m: inverse[m.group(0)], text)
 
 
 def source_report(ds) -> dict[str, str]:
@@ -64,6 +77,28 @@ def bib_key(policy) -> str:
     return "doc-" + hashlib.sha1(f"{policy.title}|{issuer}".encode()).hexdigest()[:10]
 
 
+class GBT7714Style(BaseStyle):
+    """GB/T 7714—2015, 顺序编码制: entries numbered in the order the book lists them (the policy table's order,
+    the order of first mention), each as 主要责任者. 题名: 文号[Z]. 年份-月份."""
+
+    default_name_style = "plain"
+    default_label_style = "number"
+    default_sorting_style = "none"
+
+    def format_misc(self, context) -> Text:
+        entry = context["entry"]
+        fields = {name: _bib_unescape(value) for name, value in entry.fields.items()}
+        author = " ".join(_bib_unescape(str(p)) for p in entry.persons.get("author", []))
+        title = fields.get("title", "")
+        parts = [f"{author}. " if author else "", title]
+        if fields.get("howpublished"):
+            parts.append(f"：{fields['howpublished']}")
+        parts.append("[Z]")
+        if fields.get("year"):
+            parts.append(f". {fields['year']}" + (f"-{fields['month']}" if fields.get("month") else ""))
+        return Text("".join(parts) + ".")
+
+
 def policies_bibtex(policies: pd.DataFrame) -> str:
     """One BibTeX entry per policy document (its first mention); titles braced so styles keep them as printed."""
     entries, seen = [], set()
@@ -80,7 +115,7 @@ def policies_bibtex(policies: pd.DataFrame) -> str:
         if not is_missing(row.date):
             fields["year"] = row.date[:4]
             if len(row.date) >= 7:
-                fields["note"] = f"{row.date[:4]}年{int(row.date[5:7])}月发布"
+                fields["month"] = row.date[5:7]
         fields["keywords"] = f"{row.level}"
         fields["language"] = "zh"
         body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields.items())

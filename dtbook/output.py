@@ -53,6 +53,17 @@ class Markdown:
         return Markdown(self.text + "\n\n" + other.text)
 
 
+def web_only(content: Markdown) -> Markdown:
+    """Content the PDF leaves out (a table the PDF has elsewhere, a link list); keep it at the end of its
+    chapter, so the tables and figures before it have the same numbers on the web and in the PDF."""
+    return Markdown(f"````{{only}} html\n{content.text}\n````")
+
+
+def pdf_only(content: Markdown) -> Markdown:
+    """Content only the PDF shows: a print form of something the web shows interactively."""
+    return Markdown(f"````{{only}} latex\n{content.text}\n````")
+
+
 @dataclass
 class Page:
     """One page's outputs: where its files go and the edition they belong to."""
@@ -90,7 +101,7 @@ class Page:
     def chart(
         self, chart: alt.TopLevelMixin, name: str, caption: str, alt_text: str, source: str, reading: str
     ) -> Markdown:
-        """A numbered figure: interactive in HTML, a sharp PNG in the PDF, PNG/SVG downloads. alt_text says
+        """A numbered figure: interactive in HTML, vector in the PDF, PNG/SVG/PDF downloads. alt_text says
         what the chart draws; reading is its one-line takeaway, for the slide deck and the brief."""
         spec = chart.to_dict()
         (self.folder / f"{name}.vl.json").write_text(json.dumps(spec, ensure_ascii=False), encoding="utf-8")
@@ -99,6 +110,8 @@ class Page:
         png = vlc.svg_to_png(svg, scale=PNG_SCALE)  # one rendering for both: the same pixels, a third less time
         (self.folder / f"{name}.png").write_bytes(_png_with_text(png, meta))
         (self.folder / f"{name}.svg").write_text(_svg_with_metadata(svg, meta), encoding="utf-8")
+        # Vector with its fonts embedded: the PDF edition's figure, whose text can be found and copied.
+        (self.folder / f"{name}.pdf").write_bytes(vlc.vegalite_to_pdf(spec))
         self._write_meta(
             name, caption=caption, alt=alt_text, note=f"来源：{source}。{self.stamp}", source=source, reading=reading
         )

@@ -17,9 +17,12 @@ from pathlib import Path
 
 from docutils import nodes
 from docutils.parsers.rst import directives
+from pybtex.plugin import register_plugin
+from sphinx import addnodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
 
+from .citation import GBT7714Style
 from .paths import BUNDLE_URL, EXTRA_DIR, PDF_NAME
 
 PDF_DIR = "pdf"  # the build publishes the PDF as <site>/pdf/book.pdf
@@ -30,11 +33,41 @@ LONG_TABLE_ROWS = 30  # longer tables scroll within about one screen on the web 
 FOCUSABLE_TABLE = re.compile(r'<table (class="[^"]*\bdt-table\b)')
 STAMP_PLACEHOLDER = "<!--dt-edition-stamp-->"  # replaced at publishing, so a new fingerprint rewrites no page
 RESPONSIVE = "dtResponsive"  # charts.py marks charts that may take the column's width (spec usermeta)
-EXPORT_LABELS = {".csv": "CSV", ".xlsx": "XLSX", ".png": "PNG", ".svg": "SVG", ".json": "Vega-Lite JSON"}
+EXPORT_LABELS = {
+    ".csv": "CSV",
+    ".xlsx": "XLSX",
+    ".png": "PNG",
+    ".svg": "SVG",
+    ".pdf": "PDF（矢量）",
+    ".json": "Vega-Lite JSON",
+}
 
 
 class dt_downloads(nodes.General, nodes.Element):
     """Links to the files behind a table or figure (site-relative paths)."""
+
+
+class dt_break(nodes.Inline, nodes.Element):
+    """A place where the PDF may break a long unspaced token (a URL in a table cell); nothing on the web."""
+
+
+LONG_TOKEN = re.compile(r"[!-~]{16,}")  # a run of printable ASCII too long for a narrow column
+BREAK_AFTER = re.compile(r"(?<=[/.?=&_\-])")
+
+
+def _cell_paragraph(text: str) -> nodes.paragraph:
+    """A table cell's text; long unspaced tokens get break points after / . ? = & _ - for the PDF."""
+    paragraph = nodes.paragraph(text, "")
+    position = 0
+    for token in LONG_TOKEN.finditer(text):
+        paragraph += nodes.Text(text[position : token.start()])
+        for index, piece in enumerate(BREAK_AFTER.split(token.group(0))):
+            if index:
+                paragraph += dt_break()
+            paragraph += nodes.Text(piece)
+        position = token.end()
+    paragraph += nodes.Text(text[position:])
+    return paragraph
 
 
 class dt_vega(nodes.General, nodes.Element):
@@ -106,7 +139,9 @@ class TableDirective(SphinxDirective):
     def _row(cells: list[str], classes: dict[int, list[str]]) -> nodes.row:
         row = nodes.row()
         for index, cell in enumerate(cells):
-            row += nodes.entry("", nodes.paragraph(cell, cell), classes=classes.get(index, []))
+            # an empty cell holds no paragraph: in the PDF an empty paragraph would add a blank line to the row
+            content = [_cell_paragraph(cell)] if cell else []
+            row += nodes.entry("", *content, classes=classes.get(index, []))
         return row
 
 
@@ -124,6 +159,7 @@ def _numeric_columns(header: list[str], body: list[list[str]]) -> set[int]:
 
 
 SHORT_CELL = 14  # display width up to which a column is sized to its widest value
+CELL_PADDING = 4  # a cell's padding, in display widths: a column as wide as its header keeps it on one line
 
 
 PROSE_CELL = 40  # typical display width from which a column holds running text
@@ -152,13 +188,14 @@ def _column_widths(header: list[str], body: list[list[str]]) -> list[int]:
         cells = [_display_width(row[index]) for row in body if index < len(row)] or [0]
         longest, mean = max(cells), sum(cells) / len(cells)
         short = max(_display_width(title), 4, longest)
-        widths.append((short if longest <= SHORT_CELL else SHORT_CELL + min(mean, 180) / 3) + 3)
+        widths.append((short if longest <= SHORT_CELL else SHORT_CELL + min(mean, 180) / 3) + CELL_PADDING)
     return widths
 
 
 class ChartDirective(SphinxDirective):
     """``dt-chart /_extra/downloads/page/name`` (no suffix) with :name:; caption, description and note
-    from name.meta.json. Expects name.vl.json (spec) and name.png; name.svg is offered for download.
+    from name.meta.json. Expects name.vl.json (spec), name.png and name.pdf (the PDF edition's vector
+    figure); the files are offered for download beside it.
     """
 
     required_arguments = 1
@@ -167,13 +204,16 @@ class ChartDirective(SphinxDirective):
     def run(self):
         site_stem, stem = _site_path(self, self.arguments[0])
         spec_file, png_file = stem.with_name(stem.name + ".vl.json"), stem.with_name(stem.name + ".png")
-        for needed in (spec_file, png_file):
+        pdf_file = stem.with_name(stem.name + ".pdf")
+        for needed in (spec_file, png_file, pdf_file):
             if not needed.exists():
                 raise self.error(f"chart file not found: {needed}")
         meta = _meta(self, stem)
         alt = meta.get("alt") or meta.get("caption", "")
         figure = nodes.figure(classes=["dt-chart"])
-        figure += nodes.image(uri=self.arguments[0] + ".png", alt=alt, classes=["dt-chart-image"])
+        # The PDF edition takes the vector PDF, with its fonts embedded; the web draws the spec instead.
+        image = nodes.image(uri=self.arguments[0] + ".pdf", alt=alt, classes=["dt-chart-image"])
+        figure += image
         figure += dt_vega(spec=spec_file.read_text(encoding="utf-8"), alt=alt)
         _caption(meta, figure)
         description = meta.get("alt")
@@ -181,7 +221,9 @@ class ChartDirective(SphinxDirective):
             figure += nodes.legend("", nodes.paragraph(description, description, classes=["dt-chart-description"]))
         self.add_name(figure)
         files = [
-            site_stem + suffix for suffix in (".png", ".svg", ".vl.json") if stem.with_name(stem.name + suffix).exists()
+            site_stem + suffix
+            for suffix in (".png", ".svg", ".pdf", ".vl.json")
+            if stem.with_name(stem.name + suffix).exists()
         ]
         return [figure, *_note(meta), dt_downloads(files=files)]
 
@@ -196,6 +238,164 @@ class DropStaticChartImages(SphinxPostTransform):
         for vega in self.document.findall(dt_vega):
             for image in vega.parent.findall(nodes.image):
                 image.parent.remove(image)
+
+
+# The PDF's own arrangement. Sections the PDF moves to an appendix, found by a section label or by the label
+# of a table inside them, and the appendix label that receives them; per-base sections are grouped under the
+# base's name. On the web these sections stay where they are: the same labels, the same links.
+PDF_MOVES = [
+    (re.compile(r"tbl-.+-(measures|evidence)"), "dt-appendix-bases", True),
+    (re.compile(r"taxonomy-full-table"), "dt-appendix-table1", False),
+    (re.compile(r"coding-(principles|rules)"), "dt-appendix-coding", False),
+]  # each appendix label is a section of book/appendices; moved sections are appended to it
+# Table sizes by chapter, from the first appendix on: the long appendix tables smallest, the rest a size down.
+TABLE_SIZES = {
+    "book/appendices": r"\scriptsize\linespread{1.05}\selectfont",
+    "book/dictionary": r"\footnotesize\linespread{1.05}\selectfont",
+}
+BIBLIOGRAPHY_DOC = "book/references"  # LaTeX prints the bibliography once, at the end: this chapter is not repeated
+FRONT_MATTER_TITLE = "导读"
+
+
+class PdfLayout(SphinxPostTransform):
+    """Arranges the one big LaTeX doctree as a report: the front page's sections become an unnumbered 导读,
+    long per-base and reference tables move to appendices, sections left empty by web-only content go, and
+    the appendices set their tables smaller. Runs after the web-only content has been removed."""
+
+    default_priority = 900
+    formats = ("latex",)
+
+    def run(self, **kwargs):
+        if not any(True for _ in self.document.findall(addnodes.start_of_file)):
+            return  # a single document, not the assembled book
+        import os
+
+        if os.environ.get("DT_DEBUG"):
+            Path(os.environ["DT_DEBUG"]).write_text(self.document.pformat()[:400000])
+        self._move_to_appendices()
+        self._drop_empty_sections()
+        self._front_matter()
+        self._table_sizes()
+        self._bibliography_once()
+
+    def _move_to_appendices(self) -> None:
+        targets = {}
+        for target in self.document.findall(nodes.Element):
+            for _, label, _ in PDF_MOVES:
+                if label in target.get("ids", []):
+                    targets[label] = target
+        moving: dict[str, list[tuple[nodes.section, str]]] = {}
+        for section in list(self.document.findall(nodes.section)):
+            own_tables = [t for t in section.findall(nodes.table) if _section_of(t) is section]
+            ids = [i for n in [section, *own_tables] for i in n.get("ids", [])]
+            for pattern, label, grouped in PDF_MOVES:
+                if label in targets and any(pattern.fullmatch(i) for i in ids) and section.parent is not None:
+                    chapter = _chapter_title(section) if grouped else ""
+                    moving.setdefault(label, []).append((section, chapter))
+                    break
+        for label, sections in moving.items():
+            holder = targets[label]
+            groups: dict[str, nodes.section] = {}
+            for section, chapter in sections:
+                if section.parent is None:
+                    continue  # inside a section already moved
+                section.parent.remove(section)
+                if not chapter:
+                    holder += section
+                    continue
+                if chapter not in groups:
+                    group = nodes.section(ids=[f"{label}-{len(groups) + 1}"])
+                    group += nodes.title(chapter, chapter)
+                    holder += group
+                    groups[chapter] = group
+                groups[chapter] += section
+
+    def _drop_empty_sections(self) -> None:
+        for section in reversed(list(self.document.findall(nodes.section))):
+            if _is_empty(section) and section.parent is not None and not _holds_targets(section):
+                section.parent.remove(section)
+
+    def _front_matter(self) -> None:
+        """The root page's own sections (before the first inlined page) as one unnumbered chapter."""
+        root = next(self.document.findall(nodes.section), None)
+        if root is None:
+            return
+        front = [c for c in root.children if isinstance(c, nodes.section)]
+        if not front:
+            return
+        at = 1 if isinstance(root[0], nodes.title) else 0  # the front page's opening text belongs to 导读 too
+        heading = latex_escape(FRONT_MATTER_TITLE)
+        root.insert(
+            at,
+            nodes.raw(
+                "",
+                f"\\chapter*{{{heading}}}\\addcontentsline{{toc}}{{chapter}}{{{heading}}}"
+                f"\\markboth{{{heading}}}{{{heading}}}\n",
+                format="latex",
+            ),
+        )
+        for section in front:
+            title = section.next_node(nodes.title)
+            heading = nodes.raw("", f"\\section*{{{latex_escape(title.astext())}}}\n", format="latex")
+            index = root.index(section)
+            root.remove(section)
+            body = [heading, *[c for c in section.children if not isinstance(c, nodes.title)]]
+            for offset, child in enumerate(body):
+                child.parent = None
+                root.insert(index + offset, child)
+
+    def _table_sizes(self) -> None:
+        for start in self.document.findall(addnodes.start_of_file):
+            size = TABLE_SIZES.get(start.get("docname"))
+            if size:
+                start.insert(0, nodes.raw("", f"\\renewcommand{{\\dttablesize}}{{{size}}}\n", format="latex"))
+
+    def _bibliography_once(self) -> None:
+        """The references page keeps only its citations, which LaTeX gathers into the one bibliography it
+        prints at the end; its chapter heading would be a second, empty 参考文献."""
+        for start in self.document.findall(addnodes.start_of_file):
+            if start.get("docname") == BIBLIOGRAPHY_DOC:
+                citations = list(start.findall(nodes.citation))
+                for child in list(start.children):
+                    start.remove(child)
+                for citation in citations:
+                    citation.parent = None
+                    start += citation
+                return
+
+
+def _section_of(node: nodes.Node) -> nodes.section | None:
+    """The nearest section that holds a node."""
+    parent = node.parent
+    while parent is not None and not isinstance(parent, nodes.section):
+        parent = parent.parent
+    return parent
+
+
+def _chapter_title(section: nodes.section) -> str:
+    """The title of the page (chapter) a section belongs to."""
+    node = section
+    while node.parent is not None and not isinstance(node.parent, addnodes.start_of_file):
+        node = node.parent
+    return node.next_node(nodes.title).astext() if isinstance(node, nodes.section) else ""
+
+
+def _is_empty(section: nodes.section) -> bool:
+    """Nothing but its title: no text, no figure, no table, no raw output (web-only content already gone)."""
+    title = section.next_node(nodes.title)
+    text = section.astext().replace(title.astext() if title else "", "", 1).strip()
+    solid = (nodes.image, nodes.table, nodes.figure, nodes.raw, nodes.section)
+    return not text and not any(True for n in section.findall(lambda n: isinstance(n, solid)) if n is not section)
+
+
+def _holds_targets(section: nodes.section) -> bool:
+    """An empty section that is a placeholder for moved content (its label is in PDF_MOVES) stays."""
+    return any(label in section.get("ids", []) for _, label, _ in PDF_MOVES)
+
+
+def visit_break_latex(translator, node):
+    translator.body.append(r"\allowbreak{}")
+    raise nodes.SkipNode
 
 
 def _prefix(translator) -> str:
@@ -266,6 +466,9 @@ def latex_escape(text: str) -> str:
     return "".join(LATEX_SPECIAL.get(ch, ch) for ch in str(text))
 
 
+PDF_KEYWORDS = ["国家数字服务出口基地", "数字贸易", "数字贸易示范区", "指标体系"]
+
+
 def set_title_page(app, config):
     """The PDF's title page: title, authors, the report it is based on, edition and data fingerprint."""
     title, author = latex_escape(config.html_title or config.project), latex_escape(config.author)
@@ -276,6 +479,12 @@ def set_title_page(app, config):
         f"{{\\Large {author}\\par}}\\vspace{{4em}}"
         f"{{\\large 底本：{source}\\par}}\\vfill"
         f"{{\\normalsize {stamp}\\par}}\\vspace{{1cm}}\\end{{titlepage}}"
+    )
+    # The PDF's own metadata, so a file handed on still says what it is, which edition and which data.
+    keywords = latex_escape("，".join([*PDF_KEYWORDS, config.dt_stamp]))
+    config.latex_elements["preamble"] = config.latex_elements.get("preamble", "") + (
+        f"\\AtBeginDocument{{\\hypersetup{{pdftitle={{{title}}}, pdfauthor={{{author}}}, "
+        f"pdfsubject={{底本：{source}}}, pdfkeywords={{{keywords}}}, bookmarksnumbered=true}}}}\n"
     )
 
 
@@ -360,9 +569,12 @@ def skip(translator, node):
 def setup(app):
     app.add_node(dt_downloads, html=(visit_downloads_html, None), latex=(skip, None), text=(skip, None))
     app.add_node(dt_vega, html=(visit_vega_html, None), latex=(skip, None), text=(skip, None))
+    app.add_node(dt_break, html=(skip, None), latex=(visit_break_latex, None), text=(skip, None))
     app.add_directive("dt-table", TableDirective)
     app.add_directive("dt-chart", ChartDirective)
     app.add_post_transform(DropStaticChartImages)
+    app.add_post_transform(PdfLayout)
+    register_plugin("pybtex.style.formatting", "gbt7714", GBT7714Style)
     app.add_config_value("dt_stamp", "", "")  # the PDF's title page only (LaTeX is always rebuilt whole)
     app.add_config_value("dt_source", "", "")
     app.connect("config-inited", set_title_page)

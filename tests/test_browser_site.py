@@ -215,7 +215,8 @@ def test_desktop_shows_one_search_button_and_narrow_tables_keep_their_width(site
         widths += desk.evaluate("""() => [...document.querySelectorAll('table.dt-table')].map(t => ({
             id: t.id, box: t.getBoundingClientRect().width, content: t.scrollWidth, column: t.parentElement.clientWidth
         }))""")
-    assert all(w["box"] <= w["content"] + 2 for w in widths), widths  # no table box wider than its content
+    # scrollWidth is a whole number of pixels and leaves out the borders: allow 3 px
+    assert all(w["box"] <= w["content"] + 3 for w in widths), [w for w in widths if w["box"] > w["content"] + 3]
     assert [w for w in widths if w["box"] < w["column"] - 50], widths  # so the narrow ones sit in narrow boxes
 
 

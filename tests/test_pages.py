@@ -38,8 +38,9 @@ def test_icicle_layout_spans_leaves():
 
 def test_column_widths_fit_short_values_and_grow_with_typical_text():
     widths = _column_widths(["年份", "编号", "说明"], [["2024", "T1.2.1.1.1", "很长的说明" * 10], ["2020", "T1", "短"]])
-    # 年份: its header is 4 wide (CJK counts double); 编号: the widest code, 10; 说明: 14 + mean (100 + 2) / 2 / 3
-    assert widths == [4 + 3, 10 + 3, 14 + 17 + 3]
+    # 年份: its header is 4 wide (CJK counts double); 编号: the widest code, 10; 说明: 14 + mean (100 + 2) / 2 / 3;
+    # each plus a padding of 4
+    assert widths == [4 + 4, 10 + 4, 14 + 17 + 4]
     assert _prose_columns(["年份", "编号", "说明"], [["2024", "T1", "很长的说明" * 10], ["2020", "T1", "短"]]) == {2}
 
 

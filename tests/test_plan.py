@@ -37,6 +37,9 @@ EVERY_PAGE = ALL_BASE_PAGES | {
     "framework",
     "methodology",
     "indicators",
+    "simulator",
+    "appendices",
+    "dictionary",
     "errata",
     "changelog",
     "cite",
@@ -70,33 +73,47 @@ def changed_pages(data, table: str, column: str, value: str, where: tuple[str, s
 
 # (table, column, new value, row chosen by (column, value), pages whose notebooks must re-run), by hand:
 # what each page shows. The changelog has no previous edition here, so it reads nothing; cite prints the
-# data fingerprint, so it re-runs on every change.
+# data fingerprint and the data dictionary every table's row count, so both re-run on every change. The
+# simulator carries every base's evidence (its notes too) and names; the appendix index names the bases.
+ALWAYS = {"cite", "dictionary"}
 CASES = [
-    ("source_report", "value", "2022-02", ("key", "date"), ALL_BASE_PAGES | {"index", "about", "cite"}),
-    ("key_figures", "value", "41", ("base_id", "dalian"), {"overview", "bases/dalian", "cite"}),
-    ("measures", "title", "新平台", ("base_id", "hefei"), {"overview", "bases/hefei", "cite"}),
+    ("source_report", "value", "2022-02", ("key", "date"), ALL_BASE_PAGES | {"index", "about", *ALWAYS}),
+    ("key_figures", "value", "41", ("base_id", "dalian"), {"overview", "bases/dalian", *ALWAYS}),
+    ("measures", "title", "新平台", ("base_id", "hefei"), {"overview", "bases/hefei", *ALWAYS}),
     (
         "bases",
         "profile",
         "新的概述。",
         ("base_id", "xiamen"),
-        {"index", "overview", "taxonomy", "indicators", "methodology", "audit", "bases/xiamen", "cite"},
+        {
+            "index",
+            "overview",
+            "taxonomy",
+            "indicators",
+            "methodology",
+            "audit",
+            "simulator",
+            "appendices",
+            "bases/xiamen",
+            *ALWAYS,
+        },
     ),
-    ("evidence", "shows", "新的说明", ("base_id", "qilu"), {"bases/qilu", "cite"}),
+    ("evidence", "shows", "新的说明", ("base_id", "qilu"), {"bases/qilu", "simulator", *ALWAYS}),
     # tianjin's only td_path item: its level, the element's mean and so every base page change
     (
         "evidence",
         "strength",
         "1",
         ("evidence_id", "tianjin-e01"),
-        ALL_BASE_PAGES | {"index", "taxonomy", "indicators", "audit", "cite"},
+        ALL_BASE_PAGES | {"index", "taxonomy", "indicators", "audit", "simulator", *ALWAYS},
     ),
-    ("national_trade", "note", "新的说明", ("year", "2024"), {"background", "cite"}),
-    ("errata", "reason", "新的理由", ("erratum_id", "e01"), ALL_BASE_PAGES | {"errata", "cite"}),
-    ("coding_rules", "example", "新的示例", ("element_id", "td_definition"), {"methodology", "cite"}),
-    ("taxonomy_notes", "reason", "新的理由", ("note_id", "tn01"), {"taxonomy", "cite"}),
-    # an action beyond the first two of its element: shown on the framework page only, never recommended
-    ("framework_actions", "action", "新的行动。", ("action_id", "td_path-a03"), {"framework", "cite"}),
+    ("national_trade", "note", "新的说明", ("year", "2024"), {"background", *ALWAYS}),
+    ("errata", "reason", "新的理由", ("erratum_id", "e01"), ALL_BASE_PAGES | {"errata", *ALWAYS}),
+    ("coding_rules", "example", "新的示例", ("element_id", "td_definition"), {"methodology", *ALWAYS}),
+    ("taxonomy_notes", "reason", "新的理由", ("note_id", "tn01"), {"taxonomy", *ALWAYS}),
+    # an action beyond the first two of its element: on the framework page, and in the simulator, which can
+    # recommend any element
+    ("framework_actions", "action", "新的行动。", ("action_id", "td_path-a03"), {"framework", "simulator", *ALWAYS}),
     ("edition", "note", "新的版次说明。", None, EVERY_PAGE),
 ]
 

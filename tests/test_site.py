@@ -205,7 +205,6 @@ def test_pdf_has_a_plausible_length_and_table_of_contents(site, pdf_text):
     for chapter in ("基地总览", "数字贸易的定义与分类", "方法说明", "指标结果"):
         assert chapter in contents
     assert re.search(r"第\s*\d+\s*章", pdf_text)
-    assert len(re.findall(r"图 \d+\.\d+:", pdf_text)) >= 10 and len(re.findall(r"表 \d+\.\d+:", pdf_text)) >= 30
 
 
 @pytest.mark.pdf

@@ -7,24 +7,30 @@ with papermill only the runs whose key is not cached; **stage** the folder Jupyt
 complete new release in one atomic step. Any failure stops before publishing: the previous site and PDF
 stay as they were, and build-report.json says what went wrong.
 
-    python -m dtbook.build [--data DIR] [--out DIR] [--previous DIR] [--no-pdf]
+    python -m dtbook.build [--data DIR|FILE.xlsx] [--out DIR] [--previous DIR|FILE.xlsx] [--no-pdf]
+
+A workbook (`dtbook.workbook`) is imported into a fresh temporary data folder and built exactly as from CSV;
+its problems are named by sheet, row and column.
 """
 
 from __future__ import annotations
 
 import os
+import tempfile
 import time
 import traceback
 from pathlib import Path
 
 from ..indicators import compute_indicators
+from ..kit import KIT_DIR, KitError, assemble_kit
 from ..load import Dataset, DataValidationError, load_dataset
 from ..paths import CONFIG_FILE, PDF_NAME, PROJECT, TOC_FILE
 from ..registry import RegistryError
+from ..workbook import is_workbook, load_workbook
 from .errors import BuildError
 from .execute import execute_all, prune_cache
 from .lock import output_lock
-from .plan import Job, plan, sha
+from .plan import Job, plan, plan_briefs, sha
 from .publish import prune_stale, publish, published_info
 from .render import render
 from .report import Report
@@ -33,9 +39,14 @@ from .stage import assemble, edition_stamp
 __all__ = ["BuildError", "Report", "build"]
 
 
-def _validated(data_dir: Path, previous: Path | None) -> tuple[Dataset, Dataset | None]:
+def _load(source: Path, scratch: Path) -> Dataset:
+    """A data folder as it is, or a workbook imported into a fresh folder under scratch first."""
+    return load_workbook(source, scratch / source.stem) if is_workbook(source) else load_dataset(source)
+
+
+def _validated(data_dir: Path, previous: Path | None, scratch: Path) -> tuple[Dataset, Dataset | None]:
     try:
-        return load_dataset(data_dir), (load_dataset(previous) if previous is not None else None)
+        return _load(data_dir, scratch / "data"), (_load(previous, scratch / "previous") if previous else None)
     except DataValidationError as err:
         raise BuildError(str(err)) from None
 
@@ -76,7 +87,8 @@ def build(
         report = Report()
         report.save(out)
         try:
-            _run(report, data_dir, out, previous, with_pdf, workers or len(os.sched_getaffinity(0)))
+            with tempfile.TemporaryDirectory(prefix="dtbook-build-") as scratch:  # a workbook's imported tables
+                _run(report, data_dir, out, previous, with_pdf, workers or len(os.sched_getaffinity(0)), Path(scratch))
         except BuildError as err:
             report.status, report.message = "failed", str(err)
             report.save(out)
@@ -107,9 +119,11 @@ def _log_traceback(out: Path) -> str:
     return str(log)
 
 
-def _run(report: Report, data_dir: Path, out: Path, previous_dir: Path | None, with_pdf: bool, workers: int) -> None:
+def _run(
+    report: Report, data_dir: Path, out: Path, previous_dir: Path | None, with_pdf: bool, workers: int, scratch: Path
+) -> None:
     started = time.perf_counter()
-    ds, old = _validated(data_dir, previous_dir)
+    ds, old = _validated(data_dir, previous_dir, scratch)
     report.edition, report.fingerprint = ds.edition["edition"], ds.fingerprint
     report.warnings = [str(w) for w in ds.warnings]
     try:
@@ -119,21 +133,23 @@ def _run(report: Report, data_dir: Path, out: Path, previous_dir: Path | None, w
         raise BuildError(str(err)) from None
     try:
         jobs = plan(ds, indicators, previous)
+        briefs = plan_briefs(ds, indicators)  # the kit's briefs: planned always (their cache is kept), run with the PDF
     except RegistryError as err:
         raise BuildError(str(err)) from None
     report.seconds["validate"] = round(time.perf_counter() - started, 2)
 
-    signature = _signature(jobs, ds, with_pdf)
+    runs = jobs + (briefs if with_pdf else [])
+    signature = _signature(runs, ds, with_pdf)
     if published_info(out).get("signature") == signature:
-        report.status, report.reused = "unchanged", [job.page for job in jobs]
+        report.status, report.reused = "unchanged", [job.page for job in runs]
         report.message = "数据、代码与配置均未变化，已发布的网站与 PDF 保持不变 / nothing changed"
         return
 
     cache = out / "cache"
     cache.mkdir(exist_ok=True)
     step = time.perf_counter()
-    report.executed, failures = execute_all(jobs, cache, out / "logs" / "kernels.log", workers)
-    report.reused = [job.page for job in jobs if job.page not in report.executed]
+    report.executed, failures = execute_all(runs, cache, out / "logs" / "kernels.log", workers)
+    report.reused = [job.page for job in runs if job.page not in report.executed]
     report.seconds["execute"] = round(time.perf_counter() - step, 2)
     if failures:
         raise BuildError(
@@ -156,7 +172,15 @@ def _run(report: Report, data_dir: Path, out: Path, previous_dir: Path | None, w
         "pages": [job.page for job in jobs],
     }
     pdf = stage / "_build" / "latex" / PDF_NAME if with_pdf else None
-    publish(stage, out, pdf, info, edition_stamp(ds))
-    prune_cache(cache, {job.key for job in jobs})
+    kit = None
+    if with_pdf:  # the deliverable kit: briefs from their runs, the deck from the rendered site's figures
+        step = time.perf_counter()
+        try:
+            kit = assemble_kit(stage / KIT_DIR, briefs, cache, stage / "_build" / "html", [j.page for j in jobs], ds)
+        except KitError as err:
+            raise BuildError(f"简报与幻灯片未能生成，未发布任何内容 / the kit failed:\n{err}") from None
+        report.seconds["kit"] = round(time.perf_counter() - step, 2)
+    publish(stage, out, pdf, info, edition_stamp(ds), kit)
+    prune_cache(cache, {job.key for job in jobs + briefs})
     report.status = "built"
     report.seconds["total"] = round(time.perf_counter() - started, 2)

@@ -11,8 +11,8 @@ from ..citation import publication_citation
 from ..fidelity import coverage, shown_refs
 from ..fmt import one_decimal, signed, whole
 from ..indicators import INDICATOR_FOLDER, INDICATOR_TITLES, Indicators
-from ..output import Markdown, Page, md
-from .common import with_source
+from ..output import Markdown, Page, md, pdf_only, web_only
+from .common import ref_link, with_source
 
 
 def errata_table(ds, page: Page) -> Markdown:
@@ -94,13 +94,66 @@ def field_source_table(ds, page: Page) -> Markdown:
             "依据": frame["source"],
         }
     )
-    return page.table(table, "tbl-field-sources", "不是报告原文的数据字段", "本书编者")
+    return web_only(page.table(table, "tbl-field-sources", "不是报告原文的数据字段", "本书编者")) + pdf_only(
+        Markdown("每一处标注的说明都印在其所在表格的下方；全部清单见网页版与数据包。")
+    )
+
+
+def base_details_links(ds) -> Markdown:
+    """Where each base's measures and evidence stand: on the web in its own page, in the PDF right here."""
+    links = "\n".join(
+        f"- {md(row.name)}：{ref_link('建设举措与平台', f'tbl-{row.base_id}-measures')} · "
+        f"{ref_link('证据编码明细', f'tbl-{row.base_id}-evidence')}"
+        for row in ds.bases.sort_values("order").itertuples()
+    )
+    return web_only(Markdown(f"网页版中，这些表在各基地页面的末尾：\n\n{links}")) + pdf_only(
+        Markdown("以下按基地列出报告述及的建设举措与平台，以及本书为指标所作的证据编码。表号是 PDF 版的编号。")
+    )
+
+
+def moved_section_note(text: str, label: str, where: str) -> Markdown:
+    """An appendix section filled in the PDF only: on the web a link to where the content stands."""
+    return web_only(Markdown(f"网页版中，{md(text)}见{ref_link(where, label)}。")) + pdf_only(
+        Markdown(f"{md(text)}在网页版中见“{md(where)}”。")
+    )
+
+
+def data_dictionary(ds, page: Page) -> Markdown:
+    """Every table of a data folder and its columns, from the schema: what an editor needs to change data."""
+    rows = []
+    for table in ds.schemas.values():
+        title = f"{table.title}（{len(ds[table.name])} 行）"
+        rows.append({"数据表与字段": title, "说明": f"来源：{table.source}"})
+        for spec in table.fields:
+            notes = [FIELD_TYPES[spec.type] + ("，必填" if spec.required else ""), spec.description or ""]
+            if spec.unit:
+                notes.append(f"单位：{spec.unit}")
+            if spec.enum:
+                notes.append("取值：" + "、".join(map(str, spec.enum)))
+            if spec.reference:
+                notes.append(f"引用：{spec.reference[0]}")
+            rows.append({"数据表与字段": f"{INDENT}{spec.name}", "说明": "；".join(n for n in notes if n)})
+    frame = pd.DataFrame(rows)
+    return page.table(frame, "tbl-data-dictionary", "数据包中的数据表与字段", "本书数据模式")
+
+
+INDENT = "\u3000"  # a field sits one ideographic space in from its table
+FIELD_TYPES = {
+    "string": "单行文字",
+    "text": "文字",
+    "integer": "整数",
+    "number": "数值",
+    "year": "年份",
+    "partial_date": "日期",
+    "list": "列表",
+    "url": "网址",
+}
 
 
 def data_warnings(warnings: list[str]) -> Markdown:
     """Values the loader found odd but possible: listed for a second look, not refused."""
     if not warnings:
-        return Markdown("本版数据没有触发合理性提示。")
+        return web_only(Markdown("本版数据没有触发合理性提示。"))
     return Markdown(
         "以下数值可能有误，但并非不可能，构建时予以保留，请核对（文件、行、列见每条）：\n\n"
         + "\n".join(f"- {md(w)}" for w in warnings)
@@ -181,3 +234,24 @@ def changelog(ds, page: Page, indicators: Indicators, old, old_indicators: Indic
         }
     )
     return out + page.table(table, "tbl-rank-changes", "综合指数与排名的变化", "两版数据分别计算")
+
+
+def kit_links(ds) -> Markdown:
+    """The deliverable kit, published beside the PDF: every base's two-page brief (by name) and the slide deck of
+    every figure. Relative links (they work from file:// too); each size is filled in when the site is published."""
+    from ..kit import KIT_DIR, SIZE_PLACEHOLDER, kit_entries
+
+    items = "\n".join(
+        f'<li><a href="../{KIT_DIR}/{path}">{escape(text)}</a>（PDF，两页，{SIZE_PLACEHOLDER.format(path)}）</li>'
+        for path, text, kind in kit_entries(ds)
+        if kind == "brief"
+    )
+    deck = next(path for path, _, kind in kit_entries(ds) if kind == "deck")
+    return Markdown(
+        "**基地简报与图表幻灯片**：每个基地一份两页 A4 简报（PDF：定位、关键数据、指标结果及其排名区间、建议、出处、"
+        "版次与引用），以及收录全书每一幅图的幻灯片（PPTX，16:9，每页一幅，附图号、标题、一句话解读、来源与版次）。"
+        f"两者与本书由同一数据同时生成，载有同一数据指纹 `{ds.fingerprint}` 和引用方式，可整页取用。\n\n"
+        '```{raw} html\n<ul class="dt-kit">\n'
+        f'<li><a href="../{KIT_DIR}/{deck}">全书图表幻灯片</a>（PPTX，16:9，{SIZE_PLACEHOLDER.format(deck)}）</li>\n'
+        f"{items}\n</ul>\n```"
+    )

@@ -248,7 +248,7 @@ def base_recommendations(ds, page: Page, indicators: Indicators, base_id: str) -
         f"tbl-{base_id}-recommendations",
         f"对{base_name(ds, base_id)}的建议",
         "本书按指标规则生成；行动取自报告第三部分",
-    ) + Markdown(f"行动原文与论证见{doc_link('“3+3+3”体系', PAGE_DOCS['framework'])}。{CAVEAT}")
+    ) + Markdown(f"行动原文与论证见{doc_link('“3+3+3”体系', PAGE_DOCS['framework'])}。")
 
 
 def base_evidence(ds, page: Page, base_id: str) -> Markdown:

@@ -6,9 +6,10 @@ from __future__ import annotations
 from ..citation import source_report
 from ..fmt import is_missing
 from ..indicators import Indicators
-from ..output import Markdown, md
+from ..output import Markdown, md, web_only
 from .common import BASE_DOC, PAGE_DOCS, doc_link, edition_line, ref_link, short_names
 from .indicators import band, tier_label
+from .overview import location
 
 
 def home_intro(ds) -> Markdown:
@@ -74,7 +75,12 @@ def base_directory(ds, indicators: Indicators) -> Markdown:
             f"- {doc_link(row.name, BASE_DOC.format(row.base_id))}（{md(row.city)}）{positioning}；"
             f"{tier_label(tier[row.base_id])}"
         )
-    return Markdown("\n".join(rows))
+    return web_only(Markdown("\n".join(rows)))
+
+
+def home_map(ds, page) -> Markdown:
+    """The overview's location chart under the front page's own label; the PDF has it in the overview only."""
+    return web_only(location(ds, page, "fig-home-locations"))
 
 
 def pdf_link() -> Markdown:

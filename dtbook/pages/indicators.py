@@ -9,7 +9,7 @@ from .. import charts
 from ..fmt import one_decimal, percent, score
 from ..indicators import Indicators
 from ..labels import CompositeStatus, EvidenceStatus, RecommendationKind
-from ..output import Markdown, Page, md
+from ..output import Markdown, Page, md, pdf_only, web_only
 from .common import CAVEAT, element_names, element_order, named
 
 TIER_NAMES = "一二三四五六七八九十"
@@ -60,6 +60,10 @@ def tiers_headline(ds, page: Page, indicators: Indicators) -> Markdown:
         }
     )
     return Markdown(text) + page.table(table, "tbl-tiers", "各基地的梯队、中位排名与排名区间", "本书计算")
+
+
+# In the PDF the per-base tables stand in each base's chapter; the web also gathers them here.
+PDF_SEE_BASES = pdf_only(Markdown("各基地的明细见各基地一章的“指标得分”与“建议”两节；全表见网页版与数据包。"))
 
 
 def ranking_reading(frame: pd.DataFrame) -> str:
@@ -133,7 +137,7 @@ def pairwise(ds, page: Page, indicators: Indicators) -> Markdown:
         index=order["base_name"], columns=order["base_name"]
     )
     table = wide.map(lambda v: "" if pd.isna(v) else f"{v:.0%}").reset_index().rename(columns={"base_name": "基地"})
-    return chart + page.table(table, "tbl-pairwise", "行基地排在列基地之前的情景占比", "本书计算")
+    return chart + web_only(page.table(table, "tbl-pairwise", "行基地排在列基地之前的情景占比", "本书计算"))
 
 
 def heatmap_reading(scores: pd.DataFrame) -> str:
@@ -226,7 +230,7 @@ def coverage(ds, page: Page, indicators: Indicators) -> Markdown:
             "覆盖度": frame["coverage"].map(percent),
         }
     )
-    return chart + page.table(table, "tbl-coverage", "分类覆盖度明细（描述，不计入综合指数）", "本书计算")
+    return chart + web_only(page.table(table, "tbl-coverage", "分类覆盖度明细（描述，不计入综合指数）", "本书计算"))
 
 
 def score_table(ds, page: Page, indicators: Indicators) -> Markdown:
@@ -242,7 +246,7 @@ def score_table(ds, page: Page, indicators: Indicators) -> Markdown:
             "报告着墨": frame["status"].map(EvidenceStatus.label_of),
         }
     )
-    return page.table(table, "tbl-scores", "全部要素的证据等级与得分", "本书计算")
+    return web_only(page.table(table, "tbl-scores", "全部要素的证据等级与得分", "本书计算")) + PDF_SEE_BASES
 
 
 def all_recommendations(ds, page: Page, indicators: Indicators) -> Markdown:
@@ -256,4 +260,4 @@ def all_recommendations(ds, page: Page, indicators: Indicators) -> Markdown:
             "依据": frame["trigger"],
         }
     )
-    return page.table(table, "tbl-recommendations", "各基地的建议", "本书按指标规则生成")
+    return web_only(page.table(table, "tbl-recommendations", "各基地的建议", "本书按指标规则生成")) + PDF_SEE_BASES

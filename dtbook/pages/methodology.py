@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..fmt import is_missing, number
-from ..output import Markdown, Page, md
+from ..output import Markdown, Page, md, web_only
 from .common import element_names, with_source
 
 
@@ -49,7 +49,9 @@ def coding_rules(ds, page: Page) -> Markdown:
             "示例": rules["example"],
         }
     )
-    return Markdown("\n".join(out)) + page.table(table, "tbl-coding-rules", "各要素的证据编码规则", "本书编者")
+    # The table is the rules as one download; the PDF prints the blocks only.
+    rules_table = page.table(table, "tbl-coding-rules", "各要素的证据编码规则", "本书编者")
+    return Markdown("\n".join(out)) + web_only(rules_table)
 
 
 def strength_scale(ds) -> Markdown:

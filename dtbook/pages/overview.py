@@ -7,7 +7,7 @@ import pandas as pd
 from .. import charts
 from ..citation import bib_key
 from ..fmt import SILENT, figure_value, is_missing
-from ..output import Markdown, Page, md
+from ..output import Markdown, Page, md, pdf_only, web_only
 from .common import BASE_DOC, doc_link, field_source_notes, mark_fields, short_names, with_source
 
 MIN_COMPARABLE_BASES = 3
@@ -84,7 +84,11 @@ def policy_timeline(ds, page: Page) -> Markdown:
         "报告第一至三部分",
         timeline_reading(dated),
     )
-    return chart + policy_table(ds, page, ds.policies, "tbl-policies", "报告提及的全部政策文件")
+    return (
+        chart
+        + web_only(policy_table(ds, page, ds.policies, "tbl-policies", "报告提及的全部政策文件"))
+        + pdf_only(Markdown("各基地的政策文件及其要点见各基地一章的“政策文件”一节；全表见网页版与数据包。"))
+    )
 
 
 FIGURE_COLUMNS = {"value": "数值", "qualifier": "数值", "unit": "数值", "year": "年份"}
@@ -227,4 +231,8 @@ def comparable_figures(ds, page: Page) -> Markdown:
     shown = mark_fields(ds, "key_figures", figures, shown, FIGURE_COLUMNS)
     labels = table["base_id"].map(names) + table["metric"]
     notes = field_source_notes(ds, "key_figures", figures, labels, FIGURE_COLUMNS)
-    return out + page.table(shown, "tbl-key-figures", "报告给出的各基地关键数据", "报告第二部分") + notes
+    return (
+        out
+        + web_only(page.table(shown, "tbl-key-figures", "报告给出的各基地关键数据", "报告第二部分") + notes)
+        + pdf_only(Markdown("各基地的关键数据见各基地一章的“关键数据”一节；全表见网页版与数据包。"))
+    )

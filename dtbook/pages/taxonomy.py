@@ -8,7 +8,7 @@ import pandas as pd
 from .. import charts
 from ..fmt import is_missing, or_silent
 from ..indicators import Indicators
-from ..output import Markdown, Page, md
+from ..output import Markdown, Page, md, pdf_only, web_only
 from .common import BASE_DOC, doc_link, locate, short_names
 
 
@@ -80,7 +80,7 @@ def taxonomy_chart(ds, page: Page) -> Markdown:
         "fig-taxonomy-icicle",
         "数字贸易分类层级图（表1）",
         f"冰柱图：自上而下为一至五级分类，每个方块的宽度与其下末级分类的数量成正比；共 {len(ds.taxonomy)} 个分类节点。"
-        "网页版中悬停可看到完整的分类路径；窄小的方块不标名称，全部节点见下表。",
+        "网页版中悬停可看到完整的分类路径；窄小的方块不标名称，全部节点见“数字贸易分类一览表”。",
         "报告第三部分（一）表1，本书重建层级",
         taxonomy_reading(layout),
     )
@@ -93,7 +93,36 @@ def taxonomy_table(ds, page: Page) -> Markdown:
         table[label] = np.where(frame["level"] == level, frame["name"], "")
     notes = ds.taxonomy_notes.groupby("node_id")["note_id"].apply(lambda s: "、".join(s)).to_dict()
     table["重建说明"] = frame["node_id"].map(notes).fillna("")
-    return page.table(table, "tbl-taxonomy", "数字贸易分类一览表（报告表1，层级重建）", "报告第三部分（一）表1")
+    caption, source = "数字贸易分类一览表（报告表1，层级重建）", "报告第三部分（一）表1"
+    return web_only(page.table(table, "tbl-taxonomy", caption, source)) + pdf_only(
+        page.table(taxonomy_tree(frame, notes), "tbl-taxonomy-tree", caption, source)
+    )
+
+
+INDENT = "\u3000"  # one ideographic space per level below the first
+
+
+def taxonomy_tree(frame: pd.DataFrame, notes: dict[str, str]) -> pd.DataFrame:
+    """Table 1 for print: each node once, in tree order, its whole code beside its name indented by level."""
+    order = []
+    children = frame.groupby("parent_id", sort=False)["node_id"].apply(list).to_dict()
+
+    def walk(node: str) -> None:
+        order.append(node)
+        for child in children.get(node, []):
+            walk(child)
+
+    for root in frame[frame["level"] == 1]["node_id"]:
+        walk(root)
+    rows = frame.set_index("node_id").loc[order]
+    return pd.DataFrame(
+        {
+            "编号": order,
+            "层级": rows["level"].astype(int).to_numpy(),
+            "名称": [INDENT * (int(level) - 1) + name for level, name in zip(rows["level"], rows["name"])],
+            "重建说明": [notes.get(node, "") for node in order],
+        }
+    )
 
 
 def taxonomy_classes(ds, indicators: Indicators) -> Markdown:
