@@ -250,9 +250,9 @@ FOCUS = """() => { const s = getComputedStyle(document.activeElement);
 
 def focus_by_keyboard(page, selector: str) -> dict:
     page.evaluate("document.activeElement && document.activeElement.blur()")
-    page.mouse.click(5, 450)  # back to the page body, then Tab like a keyboard user
+    page.mouse.click(5, 450)  # back to the page body, then Shift+Tab back up to the header like a keyboard user
     for _ in range(80):
-        page.keyboard.press("Tab")
+        page.keyboard.press("Shift+Tab")
         if page.evaluate("s => document.activeElement.matches(s)", selector):
             return page.evaluate(FOCUS)
     raise AssertionError(f"{selector} never took the keyboard focus")
