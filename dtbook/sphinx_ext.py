@@ -268,10 +268,7 @@ class PdfLayout(SphinxPostTransform):
     def run(self, **kwargs):
         if not any(True for _ in self.document.findall(addnodes.start_of_file)):
             return  # a single document, not the assembled book
-        import os
-
-        if os.environ.get("DT_DEBUG"):
-            Path(os.environ["DT_DEBUG"]).write_text(self.document.pformat()[:400000])
+        _repair_parents(self.document)
         self._move_to_appendices()
         self._drop_empty_sections()
         self._front_matter()
@@ -362,6 +359,15 @@ class PdfLayout(SphinxPostTransform):
                     citation.parent = None
                     start += citation
                 return
+
+
+def _repair_parents(node: nodes.Element) -> None:
+    """Sphinx assembles the book by giving each start_of_file node the children of a page's doctree without
+    re-parenting them (sphinx.util.nodes.inline_all_toctrees): make every child point to its real parent."""
+    for child in node.children:
+        child.parent = node
+        if isinstance(child, nodes.Element):
+            _repair_parents(child)
 
 
 def _section_of(node: nodes.Node) -> nodes.section | None:

@@ -126,5 +126,11 @@ def test_metadata_and_bookmarks_say_what_the_file_is(site, pdf):
     marks = list(titles(reader.outline))
     assert "导读" in marks[0] and any("基地总览" in m for m in marks) and any("附表" in m for m in marks)
     assert any(re.match(r"\d+\.\d+ ", m) for m in marks)  # sections too, numbered as in the text
+    # in the appendix, each base's measures and evidence stand under the base's name
+    appendix = marks[next(i for i, m in enumerate(marks) if "附表" in m) :]
+    groups = [m for i, m in enumerate(appendix) if appendix[i + 1 : i + 3] == ["建设举措与平台", "证据明细"]]
+    assert len(groups) == len(ds.bases), groups
+    plain = [n for n in ds.bases.sort_values("order")["name"] if re.fullmatch(r"[\w（）]+", n)]  # not the planted one
+    assert [re.sub(r"^[\d.]+ ", "", g) for g in groups if re.sub(r"^[\d.]+ ", "", g) in plain] == plain
     links = [a for p in reader.pages for a in (p.get("/Annots") or []) if a.get_object().get("/Subtype") == "/Link"]
     assert len(links) > 100
