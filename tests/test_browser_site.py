@@ -249,10 +249,11 @@ FOCUS = """() => { const s = getComputedStyle(document.activeElement);
 
 
 def focus_by_keyboard(page, selector: str) -> dict:
-    page.evaluate("document.activeElement && document.activeElement.blur()")
-    page.mouse.click(5, 450)  # back to the page body, then Shift+Tab back up to the header like a keyboard user
-    for _ in range(80):
-        page.keyboard.press("Shift+Tab")
+    # from the top of the page, Tab like a keyboard user: the header comes before the article, whose
+    # tables and downloads would otherwise lie in between
+    page.evaluate("window.scrollTo(0, 0); document.activeElement && document.activeElement.blur()")
+    for _ in range(120):
+        page.keyboard.press("Tab")
         if page.evaluate("s => document.activeElement.matches(s)", selector):
             return page.evaluate(FOCUS)
     raise AssertionError(f"{selector} never took the keyboard focus")
