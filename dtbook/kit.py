@@ -36,7 +36,7 @@ from pathlib import Path
 
 from .citation import publication_citation, read_citation, source_report
 from .fmt import SILENT, figure_value, is_missing
-from .sphinx_ext import latex_escape
+from .sphinx_ext import LATEX_FONTS, latex_escape
 
 KIT_DIR = "kit"  # <site>/kit/, beside <site>/pdf/
 BRIEFS = "briefs"  # <site>/kit/briefs/<base_id>.pdf
@@ -447,19 +447,12 @@ def band_picture(n: int, low: int, high: int, median: float, published: int) -> 
     )
 
 
-PREAMBLE = r"""\documentclass[10pt]{article}
+PREAMBLE = (
+    r"""\documentclass[10pt]{article}
 \usepackage[a4paper,top=18mm,bottom=20mm,left=17mm,right=17mm,headheight=14pt,headsep=5mm,footskip=10mm]{geometry}
-\usepackage{fontspec}
-\defaultfontfeatures[\rmfamily,\sffamily,\ttfamily]{}
-\usepackage{xeCJK}
-\setmainfont{FreeSerif}
-\setsansfont{FreeSans}
-\setmonofont{FreeMono}
-\setCJKmainfont{NotoSerifCJKsc-Regular}[BoldFont=NotoSansCJKsc-Bold]
-\setCJKsansfont{NotoSansCJKsc-Regular}[BoldFont=NotoSansCJKsc-Bold]
-\setCJKmonofont{NotoSansMonoCJKsc-Regular}
-\xeCJKsetup{CJKecglue={\hskip 0.2em plus 0.1em}}
-\usepackage{xcolor,tikz,array,tabularx,booktabs,fancyhdr,enumitem}
+"""
+    + LATEX_FONTS  # the book's own, from dtbook.sphinx_ext
+    + r"""\usepackage{xcolor,tikz,array,tabularx,booktabs,fancyhdr,enumitem}
 \usepackage[hidelinks]{hyperref}
 \definecolor{ink}{HTML}{1F2933}
 \definecolor{accent}{HTML}{1D5C8C}
@@ -482,6 +475,7 @@ PREAMBLE = r"""\documentclass[10pt]{article}
 \newcommand{\tile}[2]{\colorbox{panel}{\parbox[c][12mm][c]{\dimexpr\linewidth-2\fboxsep}{\centering
   {\sffamily\bfseries\large\color{ink}#1}\par\vspace{0.6mm}{\sffamily\scriptsize\color{muted}#2}}}}
 """
+)
 
 
 # ------------------------------------------------------------------------------------------------ compiling

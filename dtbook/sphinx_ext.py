@@ -472,11 +472,26 @@ def latex_escape(text: str) -> str:
     return "".join(LATEX_SPECIAL.get(ch, ch) for ch in str(text))
 
 
+# The fonts of every PDF the project typesets (the book and the kit's briefs): Latin in FreeSerif/FreeSans,
+# Chinese in Noto CJK SC, TeX ligatures off so a backtick prints as a backtick.
+LATEX_FONTS = r"""\usepackage{fontspec}
+\defaultfontfeatures[\rmfamily,\sffamily,\ttfamily]{}
+\usepackage[slantfont,boldfont]{xeCJK}
+\setmainfont{FreeSerif}
+\setsansfont{FreeSans}
+\setmonofont{FreeMono}
+\setCJKmainfont{NotoSerifCJKsc-Regular}[BoldFont=NotoSansCJKsc-Bold]
+\setCJKsansfont{NotoSansCJKsc-Regular}[BoldFont=NotoSansCJKsc-Bold]
+\setCJKmonofont{NotoSansMonoCJKsc-Regular}
+\xeCJKsetup{CJKecglue={\hskip 0.2em plus 0.1em}}
+"""
 PDF_KEYWORDS = ["国家数字服务出口基地", "数字贸易", "数字贸易示范区", "指标体系"]
 
 
 def set_title_page(app, config):
-    """The PDF's title page: title, authors, the report it is based on, edition and data fingerprint."""
+    """The PDF's fonts, its title page (title, authors, the report it is based on, edition and data
+    fingerprint) and its metadata."""
+    config.latex_elements["fontpkg"] = LATEX_FONTS
     title, author = latex_escape(config.html_title or config.project), latex_escape(config.author)
     source, stamp = latex_escape(config.dt_source), latex_escape(config.dt_stamp)
     config.latex_elements["maketitle"] = (
