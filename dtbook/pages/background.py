@@ -6,7 +6,7 @@ import pandas as pd
 
 from .. import charts
 from ..output import Markdown, Page, md
-from .common import field_source_notes, mark_fields, with_source
+from .common import mark_fields, with_source
 
 
 def background_facts(ds, page: Page) -> Markdown:
@@ -81,10 +81,6 @@ def national_trade(ds, page: Page) -> Markdown:
     )
     table = table[["年份", "编制机构", "口径", "数值", "单位", "同比增速（%）", "说明", "来源"]]
     columns = {"compiler": "编制机构"}
-    table = mark_fields(ds, "national_trade", series, table.reset_index(drop=True), columns)
     labels = series["year"].astype(str) + " 年" + series["series"]
-    return (
-        chart
-        + page.table(table, "tbl-national-trade", NATIONAL_TRADE_CAPTION, "新闻与官方发布，见每行来源")
-        + field_source_notes(ds, "national_trade", series, labels, columns)
-    )
+    table, notes = mark_fields(ds, "national_trade", series, table.reset_index(drop=True), columns, labels)
+    return chart + page.table(table, "tbl-national-trade", NATIONAL_TRADE_CAPTION, "新闻与官方发布，见每行来源") + notes

@@ -6,7 +6,7 @@ import pandas as pd
 
 from .. import charts
 from ..citation import source_report
-from ..fmt import SILENT, figure_value, is_missing, one_decimal, or_silent, score
+from ..fmt import is_missing, one_decimal, or_silent, score
 from ..indicators import Indicators
 from ..labels import CompositeStatus, EvidenceStatus, RecommendationKind
 from ..output import Markdown, Page, md
@@ -18,7 +18,6 @@ from .common import (
     element_names,
     element_order,
     field_source_lines,
-    field_source_notes,
     field_sources,
     locate,
     mark_fields,
@@ -27,7 +26,7 @@ from .common import (
     with_source,
 )
 from .indicators import band, scenario_note, tier_label
-from .overview import FIGURE_COLUMNS, policy_table
+from .overview import figures_table, policy_table
 
 BASE_FIELDS = {
     "short_name": "简称",
@@ -44,7 +43,8 @@ INDUSTRY_COLUMNS = {"industry": "重点产业", "taxonomy_ids": "对应表1分�
 def base_facts(ds, base_id: str) -> Markdown:
     own = ds.bases[ds.bases["base_id"] == base_id]
     row = own.iloc[0]
-    basis = {n.field: n.basis for n in field_sources(ds, "bases", own).itertuples()}
+    sources = field_sources(ds, "bases", own, BASE_FIELDS)
+    basis = dict(zip(sources["field"], sources["basis"]))
 
     def value(field: str) -> str:
         text = md(or_silent(row[field]))
@@ -63,7 +63,7 @@ def base_facts(ds, base_id: str) -> Markdown:
     ]
     errata = ds.errata[ds.errata["source_section"] == row["source_section"]]
     lines = [f"{label}\n: {text}\n" for label, text in items]
-    notes = field_source_lines(ds, "bases", own, own["short_name"], BASE_FIELDS)
+    notes = field_source_lines(sources, own["short_name"], BASE_FIELDS)
     if notes:
         lines.append("不是报告原文的项\n: " + "\n  ".join(f"- {note}" for note in notes) + "\n")
     if len(errata):
@@ -103,8 +103,7 @@ def base_industries(ds, page: Page, base_id: str) -> Markdown:
         }
     )
     industries = ds.focus_industries[ds.focus_industries["base_id"] == base_id]
-    show = mark_fields(ds, "focus_industries", industries, show, INDUSTRY_COLUMNS)
-    notes = field_source_notes(ds, "focus_industries", industries, industries["industry"], INDUSTRY_COLUMNS)
+    show, notes = mark_fields(ds, "focus_industries", industries, show, INDUSTRY_COLUMNS, industries["industry"])
     classes = sorted({_class_of(ds, n) for ids in frame["taxonomy_ids"] for n in ids})
     links = "、".join(ref_link(taxonomy.at[c, "name"], f"tax-{c.lower()}") for c in classes)
     out = page.table(
@@ -144,28 +143,16 @@ def base_measures(ds, page: Page, base_id: str) -> Markdown:
         }
     )
     measures = ds.measures[ds.measures["base_id"] == base_id]
-    show = mark_fields(ds, "measures", measures, show, MEASURE_COLUMNS)
-    notes = field_source_notes(ds, "measures", measures, measures["title"], MEASURE_COLUMNS)
+    show, notes = mark_fields(ds, "measures", measures, show, MEASURE_COLUMNS, measures["title"])
     caption = f"{base_name(ds, base_id)}的建设举措与平台"
     return page.table(show, f"tbl-{base_id}-measures", caption, "报告第二部分") + notes
 
 
 def base_figures(ds, page: Page, base_id: str) -> Markdown:
     figures = ds.key_figures[ds.key_figures["base_id"] == base_id]
-    frame = with_source(ds, figures)
-    if frame.empty:
+    if figures.empty:
         return Markdown("报告未给出该基地的量化数据。")
-    show = pd.DataFrame(
-        {
-            "指标": frame["metric"],
-            "数值": [figure_value(q, v, u) for q, v, u in zip(frame["qualifier"], frame["value"], frame["unit"])],
-            "年份": frame["year"].astype("string").fillna(SILENT),
-            "原文": frame["quote"],
-            "出处": frame["出处"],
-        }
-    )
-    show = mark_fields(ds, "key_figures", figures, show, FIGURE_COLUMNS)
-    notes = field_source_notes(ds, "key_figures", figures, figures["metric"], FIGURE_COLUMNS)
+    show, notes = figures_table(ds, figures, with_base=False)
     return page.table(show, f"tbl-{base_id}-figures", f"{base_name(ds, base_id)}的关键数据", "报告第二部分") + notes
 
 

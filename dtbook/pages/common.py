@@ -81,11 +81,11 @@ def named(ds, frame: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(base_name=frame["base_id"].map(short_names(ds)))
 
 
-def field_sources(ds, table: str, frame: pd.DataFrame) -> pd.DataFrame:
-    """The field_sources notes that apply to the frame's rows: position (0-based row of frame), field,
-    basis, source, note; a row_id of * applies to every row."""
+def field_sources(ds, table: str, frame: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
+    """The field_sources notes on the shown fields (columns: field -> shown column) of the frame's rows:
+    position (0-based row of frame), field, basis, source, note; a row_id of * applies to every row."""
     ids = row_ids(frame, ds.schemas[table]).tolist()
-    notes = ds.field_sources[ds.field_sources["table"] == table]
+    notes = ds.field_sources[(ds.field_sources["table"] == table) & ds.field_sources["field"].isin(columns)]
     out = []
     for note in notes.itertuples(index=False):
         for position, rid in enumerate(ids):
@@ -99,29 +99,35 @@ def marked(value: str, basis: str) -> str:
     return f"{value}〔{basis}〕"
 
 
-def mark_fields(ds, table: str, frame: pd.DataFrame, shown: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
-    """shown (one row per frame row) with each field that field_sources names marked: in its cell, or in
-    the column heading when the note is about every row (row_id *)."""
+def mark_fields(
+    ds, table: str, frame: pd.DataFrame, shown: pd.DataFrame, columns: dict[str, str], labels: pd.Series
+) -> tuple[pd.DataFrame, Markdown]:
+    """shown (one row per frame row) with each field that field_sources names marked, in its cell or, when
+    the note is about every row (row_id *), in the column heading; and the notes behind the marks as a list
+    to put under the table (nothing when no value is marked). labels name the rows in the notes."""
+    notes = field_sources(ds, table, frame, columns)
     shown = shown.copy()
-    notes = field_sources(ds, table, frame)
-    notes = notes[notes["field"].isin(columns)]
     for note in notes[notes["row_id"] != "*"].itertuples(index=False):
         cell = shown.columns.get_loc(columns[note.field])
         shown.iat[note.position, cell] = marked(shown.iat[note.position, cell], note.basis)
     whole = notes[notes["row_id"] == "*"].drop_duplicates("field")
-    return shown.rename(columns={columns[n.field]: marked(columns[n.field], n.basis) for n in whole.itertuples()})
+    shown = shown.rename(columns={columns[n.field]: marked(columns[n.field], n.basis) for n in whole.itertuples()})
+    lines = field_source_lines(notes, labels, columns)
+    if not lines:
+        return shown, Markdown("")
+    items = "\n".join(f"- {line}" for line in lines)
+    return shown, Markdown(f"标有〔外部资料〕〔本书释读〕〔本书补充〕的值不是报告原文：\n\n{items}")
 
 
-def field_source_lines(ds, table: str, frame: pd.DataFrame, labels: pd.Series, columns: dict[str, str]) -> list[str]:
-    """One line per mark in a table: the basis, which row and column, what the report writes, the source."""
-    notes = field_sources(ds, table, frame)
-    notes = notes[notes["field"].isin(columns)]
+def field_source_lines(notes: pd.DataFrame, labels: pd.Series, columns: dict[str, str]) -> list[str]:
+    """One line per mark (notes from field_sources): the basis, which row and column, what the report
+    writes, the source. With one row (labels of length 1) the column alone names the mark."""
     lines, seen = [], set()
     for note in notes.itertuples(index=False):
         if (note.field, note.row_id) in seen:
             continue
         seen.add((note.field, note.row_id))
-        if len(frame) == 1:
+        if len(labels) == 1:
             subject = f"“{columns[note.field]}”"
         elif note.row_id == "*":
             subject = f"“{columns[note.field]}”一栏"
@@ -129,12 +135,3 @@ def field_source_lines(ds, table: str, frame: pd.DataFrame, labels: pd.Series, c
             subject = f"{labels.iloc[note.position]}的“{columns[note.field]}”"
         lines.append(f"〔{md(note.basis)}〕{md(subject)}：{md(note.note)}依据：{md(note.source)}。")
     return lines
-
-
-def field_source_notes(ds, table: str, frame: pd.DataFrame, labels: pd.Series, columns: dict[str, str]) -> Markdown:
-    """The notes behind a table's marks, as a list under it; nothing when no value is marked."""
-    lines = field_source_lines(ds, table, frame, labels, columns)
-    if not lines:
-        return Markdown("")
-    items = "\n".join(f"- {line}" for line in lines)
-    return Markdown(f"标有〔外部资料〕〔本书释读〕〔本书补充〕的值不是报告原文：\n\n{items}")

@@ -198,7 +198,7 @@ def report_coverage(ds, page: Page, indicators: Indicators) -> Markdown:
     return chart + Markdown(text)
 
 
-def coverage_reading(frame: pd.DataFrame) -> str:
+def taxonomy_coverage_reading(frame: pd.DataFrame) -> str:
     """The class the bases' focus industries reach most and least, on average."""
     mean = frame.groupby("class_name", sort=False)["coverage"].mean()
     return (
@@ -219,7 +219,7 @@ def coverage(ds, page: Page, indicators: Indicators) -> Markdown:
         "热力图：行是基地，列是表1的五个一级分类，格中数字为该门类下被基地重点产业覆盖的二级分类所占百分比。"
         "覆盖度描述产业的广度，不进入综合指数。",
         "报告第二部分与表1，映射为本书编码",
-        coverage_reading(frame),
+        taxonomy_coverage_reading(frame),
     )
     table = pd.DataFrame(
         {

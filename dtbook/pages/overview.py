@@ -8,7 +8,7 @@ from .. import charts
 from ..citation import bib_key
 from ..fmt import SILENT, figure_value, is_missing
 from ..output import Markdown, Page, md, pdf_only, web_only
-from .common import BASE_DOC, doc_link, field_source_notes, mark_fields, short_names, with_source
+from .common import BASE_DOC, doc_link, mark_fields, short_names, with_source
 
 MIN_COMPARABLE_BASES = 3
 
@@ -32,8 +32,7 @@ def overview_table(ds, page: Page) -> Markdown:
         }
     )
     columns = {"city": "城市", "province": "省份"}
-    frame = mark_fields(ds, "bases", bases, frame, columns)
-    notes = field_source_notes(ds, "bases", bases, bases["short_name"], columns)
+    frame, notes = mark_fields(ds, "bases", bases, frame, columns, bases["short_name"])
     return page.table(frame, "tbl-bases", f"{len(frame)} 个国家数字服务出口基地一览", "报告第二部分") + notes
 
 
@@ -109,7 +108,9 @@ def policy_table(ds, page: Page, policies: pd.DataFrame, name: str, caption: str
             "关系": frame["relation"],
         }
     )
-    fields = mark_fields(ds, "policies", policies, fields.reset_index(drop=True), POLICY_COLUMNS)
+    fields, notes = mark_fields(
+        ds, "policies", policies, fields.reset_index(drop=True), POLICY_COLUMNS, policies["title"]
+    )
     shown = pd.DataFrame(
         {
             "文件": fields["文件"],
@@ -124,11 +125,10 @@ def policy_table(ds, page: Page, policies: pd.DataFrame, name: str, caption: str
         shown = shown.drop(columns="主体")
     keys = ",".join(dict.fromkeys(bib_key(row) for row in policies.itertuples()))
     legend = "层级·关系一栏的关系：" + ds.schemas["policies"].field("relation").description
-    notes = field_source_notes(ds, "policies", policies, policies["title"], POLICY_COLUMNS)
     return page.table(shown, name, caption, "报告") + Markdown(f"{md(legend)}。参考文献：{{cite:p}}`{keys}`") + notes
 
 
-def coverage_reading(counts: pd.DataFrame) -> str:
+def report_coverage_reading(counts: pd.DataFrame) -> str:
     """The bases with the most and the fewest entries in the report."""
     total = counts.set_index("基地").sum(axis=1)
     return (
@@ -154,7 +154,7 @@ def coverage_of_report(ds, page: Page) -> Markdown:
         "堆叠条形图：每个基地在报告中被提及的政策、举措与平台、关键数据和重点产业的条数；"
         "条目少说明报告着墨少，不等于基地弱。",
         "报告第二部分",
-        coverage_reading(counts),
+        report_coverage_reading(counts),
     )
 
 
@@ -193,6 +193,27 @@ def comparable_reading(frame: pd.DataFrame) -> str:
     return "；".join(parts) + "。"
 
 
+def figures_table(ds, figures: pd.DataFrame, with_base: bool) -> tuple[pd.DataFrame, Markdown]:
+    """Key figures as the report states them (the qualifier in its Chinese place, the quote, the source),
+    values that are the book's reading marked, and the notes behind the marks; with_base adds the base."""
+    frame = with_source(ds, figures)
+    names = frame["base_id"].map(short_names(ds))
+    shown = pd.DataFrame(
+        {
+            "基地": names,
+            "指标": frame["metric"],
+            "数值": [figure_value(q, v, u) for q, v, u in zip(frame["qualifier"], frame["value"], frame["unit"])],
+            "年份": frame["year"].astype("string").fillna(SILENT),
+            "原文": frame["quote"],
+            "出处": frame["出处"],
+        }
+    )
+    if not with_base:
+        shown = shown.drop(columns="基地")
+    labels = names + frame["metric"] if with_base else frame["metric"]
+    return mark_fields(ds, "key_figures", figures, shown, FIGURE_COLUMNS, labels)
+
+
 def comparable_figures(ds, page: Page) -> Markdown:
     """Quantities that at least three bases report with the same metric and unit (calendar years such as
     founding dates are not quantities and stay in the table)."""
@@ -217,20 +238,7 @@ def comparable_figures(ds, page: Page) -> Markdown:
             f"报告给出的关键数据口径各异：没有哪项指标有 {MIN_COMPARABLE_BASES} 个以上基地以同一口径、同一单位报告，"
             "横向比较没有意义，因此不作比较图，只列出全部数据。"
         )
-    table = with_source(ds, figures)
-    shown = pd.DataFrame(
-        {
-            "基地": table["base_id"].map(names),
-            "指标": table["metric"],
-            "数值": [figure_value(q, v, u) for q, v, u in zip(table["qualifier"], table["value"], table["unit"])],
-            "年份": table["year"].astype("string").fillna(SILENT),
-            "原文": table["quote"],
-            "出处": table["出处"],
-        }
-    )
-    shown = mark_fields(ds, "key_figures", figures, shown, FIGURE_COLUMNS)
-    labels = table["base_id"].map(names) + table["metric"]
-    notes = field_source_notes(ds, "key_figures", figures, labels, FIGURE_COLUMNS)
+    shown, notes = figures_table(ds, figures, with_base=True)
     return (
         out
         + web_only(page.table(shown, "tbl-key-figures", "报告给出的各基地关键数据", "报告第二部分") + notes)
