@@ -107,11 +107,11 @@ class Page:
         (self.folder / f"{name}.vl.json").write_text(json.dumps(spec, ensure_ascii=False), encoding="utf-8")
         meta = {"Title": caption, "Source": source, "Edition": self.stamp, "Description": alt_text}
         svg = vlc.vegalite_to_svg(spec)
-        png = vlc.svg_to_png(svg, scale=PNG_SCALE)  # one rendering for both: the same pixels, a third less time
+        png = vlc.svg_to_png(svg, scale=PNG_SCALE)  # one rendering for PNG, SVG and PDF: the same drawing, less time
         (self.folder / f"{name}.png").write_bytes(_png_with_text(png, meta))
         (self.folder / f"{name}.svg").write_text(_svg_with_metadata(svg, meta), encoding="utf-8")
-        # Vector with its fonts embedded: the PDF edition's figure, whose text can be found and copied.
-        (self.folder / f"{name}.pdf").write_bytes(vlc.vegalite_to_pdf(spec))
+        # Vector with its fonts embedded, from the same rendering: the PDF edition's figure, its text searchable.
+        (self.folder / f"{name}.pdf").write_bytes(vlc.svg_to_pdf(svg))
         self._write_meta(
             name, caption=caption, alt=alt_text, note=f"来源：{source}。{self.stamp}", source=source, reading=reading
         )
